@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const packages = readdirSync(`${root}packages`).filter((name) =>
+  existsSync(`${root}packages/${name}/src/index.ts`),
+);
+
+/**
+ * Tests import every @shampoo-ts/* package from its TypeScript source, so one run
+ * covers the whole tree without a stale dist/ in the way. The build is still checked
+ * (npm test builds first, npm run lint type-checks the tests).
+ */
+const alias = Object.fromEntries(
+  packages.map((name) => [`@shampoo-ts/${name}`, `${root}packages/${name}/src/index.ts`]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: packages.map((name) => ({
+      resolve: { alias },
+      test: {
+        name,
+        root: `${root}packages/${name}`,
+        include: ['test/**/*.test.ts'],
+        environment: 'node',
+        setupFiles: [`${root}test/setup.ts`],
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    })),
+  },
+});
