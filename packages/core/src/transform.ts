@@ -12,7 +12,7 @@
  * Ownership: a transform never disposes what it is given (updates, state, params), and
  * everything it returns is owned by the caller: a new tensor, or `tf.clone` of an input
  * (which shares memory and only adds a reference). The caller disposes the old state
- * when it no longer needs it (the runner in `train-state.ts` does this).
+ * when it no longer needs it (the runner, `Trainer` in train/trainer.ts, does this).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { TensorTree } from './tree.js';
@@ -34,3 +34,9 @@ export interface GradientTransformation<S extends StateValue = StateValue> {
   /** Maps incoming updates to outgoing updates and a new state; never disposes its inputs. */
   update(updates: TensorTree, state: S, params?: TensorTree): [TensorTree, S];
 }
+
+/** The state of a stateless transform: an empty object. */
+export type EmptyState = { readonly [key: string]: never };
+
+/** The state of a transform that only counts its updates. */
+export type CountState = { readonly count: number };

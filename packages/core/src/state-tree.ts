@@ -1,0 +1,62 @@
+/**
+ * Optimizer state as plain data (see `StateValue` in transform.ts): walking it, cloning it.
+ *
+ * A state leaf is a tensor, a number, a boolean, a string or null; containers are arrays
+ * and plain objects. Paths are built as for tensor trees (`'0/mu/dense1/kernel'`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { StateValue } from './transform.js';
+import { isTensor, leavesWithPaths } from './tree.js';
+
+/** A leaf of a state: a tensor or a primitive. */
+export type StateLeaf = tf.Tensor | number | boolean | string | null;
+
+/** True for the leaves of a state tree: tensors, numbers, booleans, strings and null. */
+export function isStateLeaf(x: unknown): x is StateLeaf {
+  return x === null || isTensor(x) || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string';
+}
+
+/** Leaves of a state with their paths, in the deterministic order of `leavesWithPaths`. */
+export function stateLeavesWithPaths(state: unknown): Array<[string, StateLeaf]> {
+  return leavesWithPaths<StateLeaf>(state as never, isStateLeaf);
+}
+
+/**
+ * A copy of `state` in which every tensor is replaced by `tf.clone` of it (which shares
+ * memory and only adds a reference) and every container is new. Disposing either copy
+ * leaves the other intact: this is how a transform returns an "unchanged" state while
+ * keeping the ownership rule.
+ */
+export function cloneState<S>(state: S): S {
+  const copy = (x: unknown): unknown => {
+    if (isTensor(x)) return tf.clone(x);
+    if (Array.isArray(x)) return x.map(copy);
+    if (x !== null && typeof x === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(x)) out[k] = copy(v);
+      return out;
+    }
+    return x;
+  };
+  return copy(state) as S;
+}
+
+/** Every tensor found in a state or tree, in traversal order (duplicates kept once). */
+export function tensorsIn(x: unknown): tf.Tensor[] {
+  const found = new Set<tf.Tensor>();
+  const visit = (node: unknown): void => {
+    if (isTensor(node)) found.add(node);
+    else if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(x);
+  return [...found];
+}
+
+/**
+ * `tf.tidy` for functions that return trees and states: every tensor created inside `fn`
+ * and not reachable from its result is disposed, also when `fn` throws.
+ */
+export function tidyState<T extends StateValue | readonly unknown[] | object>(fn: () => T): T {
+  return tf.tidy(() => fn() as unknown as tf.TensorContainer) as unknown as T;
+}

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientTransformation, StateValue } from '../transform.js';
+import { leavesWithPaths, type TensorTree } from '../tree.js';
+import { treeZerosLike } from '../tree-ops.js';
+import { cloneState, tidyState } from '../state-tree.js';
+import { checkKnownOptions, checkNumber } from '../validate.js';
+import { checkTransform } from '../combinators/check-transform.js';
+
+/** The state of `applyIfFinite`. */
+export type ApplyIfFiniteState<S extends StateValue = StateValue> = {
+  /** Non-finite steps in a row, up to now (0 after a finite step). */
+  readonly notFiniteCount: number;
+  /** Non-finite steps since init. */
+  readonly totalNotFinite: number;
+  /** Whether the last step was finite (true at init). */
+  readonly lastFinite: boolean;
+  readonly inner: S;
+};
+
+export interface ApplyIfFiniteOptions {
+  /** Non-finite steps in a row that are skipped; the next one in a row throws (default 5, >= 0). */
+  readonly maxConsecutiveErrors?: number;
+}
+
+function label(path: string): string {
+  return path === '' ? '<root>' : `'${path}'`;
+}
+
+/**
+ * Skips steps whose gradients (or whose resulting updates) contain NaN or +-Infinity
+ * (optax `apply_if_finite`, but throwing instead of applying after too many):
+ *   finite:      [u', s'] = inner.update(g, s),  notFiniteCount = 0
+ *   not finite:  u' = 0 (so the parameters do not move), s' = s (the inner state is kept),
+ *                notFiniteCount += 1, totalNotFinite += 1
+ * When notFiniteCount would exceed maxConsecutiveErrors, update throws an Error naming the
+ * first non-finite path and the counts, and creates nothing.
+ *
+ * Cost: one read-back of one boolean per leaf per step (a synchronous `dataSync`), since a
+ * host decision is needed; on backends where synchronous reads fail (webgpu in Node) use
+ * it only where a read-back is acceptable.
+ */
+export function applyIfFinite<S extends StateValue>(
+  inner: GradientTransformation<S>,
+  options: ApplyIfFiniteOptions = {},
+): GradientTransformation<ApplyIfFiniteState<S>> {
+  const owner = 'applyIfFinite';
+  const tx = checkTransform(owner, 'inner', inner) as GradientTransformation<S>;
+  checkKnownOptions(owner, options, ['maxConsecutiveErrors']);
+  const maxErrors = checkNumber(owner, 'maxConsecutiveErrors', options.maxConsecutiveErrors ?? 5, { min: 0, integer: true });
+  return {
+    init: (params) => tidyState(() => ({ notFiniteCount: 0, totalNotFinite: 0, lastFinite: true, inner: tx.init(params) })),
+    update: (updates, state, params) => {
+      if (state === null || typeof state !== 'object' || typeof state.notFiniteCount !== 'number' || typeof state.totalNotFinite !== 'number') {
+        throw new TypeError(`${owner}: the state is not an applyIfFinite state; allowed: the state built by this transform's init`);
+      }
+      return tidyState(() => {
+        const [out, innerNext] = tx.update(updates, state.inner, params);
+        const checked: Array<[string, tf.Tensor]> = [
+          ...leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${label(p)}`, g]),
+          ...leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${label(p)}`, u]),
+        ];
+        const flags = checked.length === 0 ? new Uint8Array(0) : tf.stack(checked.map(([, t]) => tf.all(tf.isFinite(t)))).dataSync();
+        const bad = checked.findIndex((_, i) => flags[i] === 0);
+        if (bad < 0) {
+          return [out, { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: true, inner: innerNext }] as [TensorTree, ApplyIfFiniteState<S>];
+        }
+        const consecutive = state.notFiniteCount + 1;
+        if (consecutive > maxErrors) {
+          throw new Error(
+            `${owner}: the ${checked[bad][0]} contains NaN or Infinity, ${consecutive} non-finite steps in a row ` +
+              `(maxConsecutiveErrors = ${maxErrors}, ${state.totalNotFinite + 1} in total); ` +
+              `check the loss for overflow, lower the learning rate or clip the gradients`,
+          );
+        }
+        return [
+          treeZerosLike(updates),
+          { notFiniteCount: consecutive, totalNotFinite: state.totalNotFinite + 1, lastFinite: false, inner: cloneState(state.inner) },
+        ] as [TensorTree, ApplyIfFiniteState<S>];
+      });
+    },
+  };
+}

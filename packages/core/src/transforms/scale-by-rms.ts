@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientTransformation } from '../transform.js';
+import { perParam, mapWithState, type PerParam } from '../per-param.js';
+import { tidyState } from '../state-tree.js';
+import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
+import { divideByRoot } from './divide-by-root.js';
+
+/** The state of `scaleByRms`: the running mean of squared gradients per parameter path. */
+export type ScaleByRmsState = { readonly nu: PerParam };
+
+export interface ScaleByRmsOptions {
+  /** Decay of the mean square, in [0, 1] (default 0.9, as tf.train.rmsprop). */
+  readonly decay?: number;
+  /** Damping (default 1e-8; tf.train.rmsprop uses 1e-7). */
+  readonly eps?: number;
+  /** Initial mean square nu_0 (default 0, as tf.train.rmsprop). */
+  readonly initialScale?: number;
+  /** eps inside the root (default true, as tf.train.rmsprop) or added to the root. */
+  readonly epsInSqrt?: boolean;
+}
+
+/**
+ * RMSprop's rescaling (Hinton; optax `scale_by_rms`):
+ *   nu_t = decay * nu_{t-1} + (1 - decay) * g_t^2,     nu_0 = initialScale
+ *   u_t  = g_t / sqrt(nu_t + eps)                      (epsInSqrt, the default)
+ *   u_t  = g_t / (sqrt(nu_t) + eps)                    (epsInSqrt = false)
+ */
+export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
+  const owner = 'scaleByRms';
+  checkKnownOptions(owner, options, ['decay', 'eps', 'initialScale', 'epsInSqrt']);
+  const decay = checkNumber(owner, 'decay', options.decay ?? 0.9, { min: 0, max: 1 });
+  const eps = checkNumber(owner, 'eps', options.eps ?? 1e-8, { min: 0 });
+  const initialScale = checkNumber(owner, 'initialScale', options.initialScale ?? 0, { min: 0 });
+  const epsInSqrt = checkBoolean(owner, 'epsInSqrt', options.epsInSqrt ?? true);
+  return {
+    init: (params) => tidyState(() => ({ nu: perParam(params, (p) => tf.fill(p.shape, initialScale, p.dtype)) })),
+    update: (updates, state) =>
+      tidyState(() => {
+        const [out, next] = mapWithState(owner, updates, state, ['nu'], (g, s) => {
+          const nu = tf.add(tf.mul(s.nu, decay), tf.mul(tf.square(g), 1 - decay));
+          return { update: divideByRoot(g, nu, eps, epsInSqrt), state: { nu } };
+        });
+        return [out, next] as [typeof out, ScaleByRmsState];
+      }),
+  };
+}

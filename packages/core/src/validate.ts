@@ -1,0 +1,74 @@
+/**
+ * Checks for hyperparameters. Every check throws a `RangeError` whose message names the
+ * owner (`adam`), the parameter (`b1`), the value received and the allowed range, so a
+ * user can fix the call without reading our source:
+ *
+ *   adam: b1 = 1.5 is not allowed; allowed: a finite number with 0 <= b1 < 1
+ *
+ * Checks run when a transform or schedule is built, before any tensor exists, so a
+ * rejected call creates and changes nothing.
+ */
+
+/** Bounds of an allowed interval; `integer` additionally requires an integer value. */
+export interface NumberRange {
+  readonly min?: number;
+  readonly max?: number;
+  /** `min` itself is excluded. */
+  readonly minExclusive?: boolean;
+  /** `max` itself is excluded. */
+  readonly maxExclusive?: boolean;
+  readonly integer?: boolean;
+}
+
+/** Human-readable form of a range for parameter `name`, e.g. `0 <= b1 < 1`. */
+export function describeRange(name: string, range: NumberRange): string {
+  const kind = range.integer ? 'an integer' : 'a finite number';
+  const lower = range.min === undefined ? '' : `${range.min} ${range.minExclusive ? '<' : '<='} `;
+  const upper = range.max === undefined ? '' : ` ${range.maxExclusive ? '<' : '<='} ${range.max}`;
+  return lower === '' && upper === '' ? kind : `${kind} with ${lower}${name}${upper}`;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return String(value);
+}
+
+/**
+ * Returns `value` if it is a finite number inside `range`; otherwise throws a `RangeError`
+ * `"<owner>: <name> = <value> is not allowed; allowed: <range>"`.
+ */
+export function checkNumber(owner: string, name: string, value: unknown, range: NumberRange = {}): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    (range.min === undefined || (range.minExclusive ? value > range.min : value >= range.min)) &&
+    (range.max === undefined || (range.maxExclusive ? value < range.max : value <= range.max));
+  if (!ok) {
+    throw new RangeError(`${owner}: ${name} = ${show(value)} is not allowed; allowed: ${describeRange(name, range)}`);
+  }
+  return value as number;
+}
+
+/** Returns `value` if it is a boolean; otherwise throws a `TypeError` naming it. */
+export function checkBoolean(owner: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${owner}: ${name} = ${show(value)} is not allowed; allowed: true or false`);
+  }
+  return value;
+}
+
+/** Rejects option keys the callee does not know (a typo would otherwise be ignored silently). */
+export function checkKnownOptions(owner: string, options: object | undefined, known: readonly string[]): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${owner}: options = ${show(options)} is not allowed; allowed: an object with keys [${known.join(', ')}]`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${owner}: unknown option '${key}'; allowed options: [${known.join(', ')}]`);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Symmetric eigendecomposition A = V diag(lambda) V^T of a dense float64 matrix:
+// Householder tridiagonalisation (tridiag.ts), divide and conquer on the tridiagonal
+// (dc.ts), back-transformation of its eigenvectors (backtransform.ts) - the scheme of
+// LAPACK's dsyevd. A is first scaled by a power of two so that max |a_ij| lies in
+// [1, 2): exact, and it keeps every square and product far from overflow and underflow.
+//
+// Memory: the caller writes A (n x n, row-major) at `base` and calls eigRun(n, base); the
+// workspace is eigWorkBytes(n) bytes from `base`. On return the eigenvalues (ascending)
+// are at base + eigValuesOffset(n) and the eigenvectors (row-major, column j belongs to
+// eigenvalue j) at base + eigVectorsOffset(n).
+
+import { gemmScratchBytes, gemmSetScratch } from './gemm';
+import { tridiagonalize } from './tridiag';
+import { dcScratchDoubles, dcSolveTridiagonal } from './dc';
+import { applyReflectors, backScratchDoubles } from './backtransform';
+
+// @ts-ignore: decorator
+@inline
+function align16(x: usize): usize {
+  return (x + 15) & ~(<usize>15);
+}
+
+function nn8(n: i32): usize {
+  return (<usize>n * n) << 3;
+}
+
+/** Offset of the eigenvector matrix Z (n x n). */
+export function eigVectorsOffset(n: i32): usize {
+  return align16(nn8(n));
+}
+/** Offset of the eigenvalues (n doubles; the diagonal of T during the computation). */
+export function eigValuesOffset(n: i32): usize {
+  return eigVectorsOffset(n) + align16(nn8(n));
+}
+function offE(n: i32): usize {
+  return eigValuesOffset(n) + align16(<usize>n << 3);
+}
+function offTau(n: i32): usize {
+  return offE(n) + align16(<usize>n << 3);
+}
+function offScratch(n: i32): usize {
+  return offTau(n) + align16(<usize>n << 3);
+}
+function scratchBytes(n: i32): usize {
+  const dc = dcScratchDoubles(n) << 3;
+  const back = backScratchDoubles(n) << 3;
+  const tri = <usize>(4 * n) << 3;
+  return align16(max(dc, max(back, tri)));
+}
+function offGemm(n: i32): usize {
+  return offScratch(n) + scratchBytes(n);
+}
+
+/** Bytes of workspace eigRun(n, base) uses from base. */
+export function eigWorkBytes(n: i32): usize {
+  return offGemm(n) + gemmScratchBytes();
+}
+
+/** Status bits of eigRun. */
+export const EIG_OK: i32 = 0;
+
+/**
+ * Eigendecomposition of the symmetric matrix at `base` (see the header). Returns the
+ * number of sub-problems that did not converge (0 on success; the result is then still
+ * filled in, but less accurate).
+ */
+export function eigRun(n: i32, base: usize): i32 {
+  if (n <= 0) return EIG_OK;
+  gemmSetScratch(base + offGemm(n));
+  const a = base;
+  const z = base + eigVectorsOffset(n);
+  const d = base + eigValuesOffset(n);
+  const e = base + offE(n);
+  const tau = base + offTau(n);
+  const scratch = base + offScratch(n);
+  // scale by a power of two
+  let amax: f64 = 0;
+  const total = <usize>n * n;
+  for (let i: usize = 0; i < total; i++) amax = max(amax, Math.abs(load<f64>(a + (i << 3))));
+  let scale: f64 = 1;
+  if (amax > 0) {
+    scale = Math.pow(2, -Math.floor(Math.log2(amax)));
+    if (scale != 1) for (let i: usize = 0; i < total; i++) store<f64>(a + (i << 3), load<f64>(a + (i << 3)) * scale);
+  }
+  tridiagonalize(n, a, d, e, tau, scratch);
+  store<f64>(e + (<usize>(n - 1) << 3), 0);
+  const failures = dcSolveTridiagonal(n, d, e, z, scratch);
+  applyReflectors(n, a, tau, z, n, scratch);
+  if (scale != 1) {
+    const inv = 1 / scale;
+    for (let i = 0; i < n; i++) store<f64>(d + (<usize>i << 3), load<f64>(d + (<usize>i << 3)) * inv);
+  }
+  return failures;
+}

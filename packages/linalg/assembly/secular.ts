@@ -1,0 +1,161 @@
+// Roots of the secular equation of a rank-one modified diagonal matrix D + rho z z^T
+// (rho > 0, d strictly increasing, z without zeros):
+//
+//   g(lambda) = 1/rho + sum_i z_i^2 / (d_i - lambda) = 0.
+//
+// Root j lies in (d_j, d_{j+1}) (the last one in (d_{k-1}, d_{k-1} + rho z^T z]). Each root
+// is stored as an offset tau from its nearer pole d_o ("origin"), lambda_j = d_o + tau_j,
+// so that the differences d_i - lambda_j = (d_i - d_o) - tau_j used for the eigenvectors
+// keep full relative accuracy even when lambda_j is very close to d_o.
+//
+// Iteration: the "middle way" of R.-C. Li (as in LAPACK's dlaed4): g near the current
+// point is modelled by c + s/(d_p - x) + S/(d_q - x) with the two nearest poles p < q,
+// matching g and g' (s = (d_p - x)^2 psi', S = (d_q - x)^2 phi' where psi sums the terms
+// with i <= p and phi those with i >= q); the model's root is the next iterate. A
+// bracket [lo, hi] on tau shrinks with the sign of g, and any step that leaves it is
+// replaced by bisection, so the iteration always converges. It stops when |g| is below
+// the bound on its rounding error, eps * (8 (|psi| + |phi|) + 2/rho + 3 |tau| (psi' + phi')).
+
+const EPS: f64 = 2.220446049250313e-16;
+const MAX_ITER: i32 = 200;
+
+// @ts-ignore: decorator
+@inline
+function dv(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+// Results of the last solve (read by the caller)
+export let secularOrigin: i32 = 0;
+export let secularTau: f64 = 0;
+export let secularIterations: i32 = 0;
+
+/**
+ * Solves for root j (0-based) of the k-term secular equation with poles d[0..k-1],
+ * weights z[0..k-1], rho > 0. `delta` is scratch for k doubles. Sets secularOrigin and
+ * secularTau (lambda_j = d[origin] + tau). Returns false if the iteration budget ran out
+ * (the bracket midpoint is then used, still inside the correct interval).
+ */
+export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, delta: usize): bool {
+  if (k == 1) {
+    secularOrigin = 0;
+    secularTau = rho * dv(z, 0) * dv(z, 0);
+    secularIterations = 0;
+    return true;
+  }
+  const rhoinv = 1.0 / rho;
+  let origin: i32;
+  let lo: f64, hi: f64, tau: f64;
+  let p: i32, q: i32; // the two model poles, p < q, psi over i <= p, phi over i >= q
+  if (j < k - 1) {
+    const gap = dv(d, j + 1) - dv(d, j);
+    const mid = 0.5 * gap;
+    // g at the midpoint, from pole j
+    let gm = rhoinv;
+    let cOther = rhoinv; // g(mid) without the two nearest terms, for the initial guess
+    for (let i = 0; i < k; i++) {
+      const zi = dv(z, i);
+      const t = zi * zi / ((dv(d, i) - dv(d, j)) - mid);
+      gm += t;
+      if (i != j && i != j + 1) cOther += t;
+    }
+    const zj2 = dv(z, j) * dv(z, j), zq2 = dv(z, j + 1) * dv(z, j + 1);
+    if (gm >= 0) {
+      origin = j;
+      lo = 0;
+      hi = mid;
+      // two-pole model with the rest frozen at mid: cOther tau^2 - a tau + b = 0, root in (0, gap)
+      tau = quadraticRootIn(cOther, -(cOther * gap + zj2 + zq2), zj2 * gap, 0, gap);
+    } else {
+      origin = j + 1;
+      lo = -(gap - mid);
+      hi = 0;
+      // the same model from pole j+1: cOther tau^2 + a tau - b = 0, root in (-gap, 0)
+      tau = quadraticRootIn(cOther, cOther * gap - zj2 - zq2, -zq2 * gap, -gap, 0);
+    }
+    p = j;
+    q = j + 1;
+  } else {
+    origin = k - 1;
+    let zz: f64 = 0;
+    for (let i = 0; i < k; i++) zz += dv(z, i) * dv(z, i);
+    lo = 0;
+    hi = rho * zz;
+    tau = 0.5 * hi;
+    p = k - 2;
+    q = k - 1;
+  }
+  if (!(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
+  const d0 = dv(d, origin);
+  for (let i = 0; i < k; i++) store<f64>(delta + (<usize>i << 3), dv(d, i) - d0);
+  const last = j == k - 1;
+
+  let converged = false;
+  let it = 0;
+  for (; it < MAX_ITER; it++) {
+    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0;
+    for (let i = 0; i < k; i++) {
+      const zi = dv(z, i);
+      const t = zi / (dv(delta, i) - tau);
+      if (i <= p) {
+        psi += zi * t;
+        dpsi += t * t;
+      } else {
+        phi += zi * t;
+        dphi += t * t;
+      }
+    }
+    const g = rhoinv + psi + phi;
+    const erretm = 8 * (Math.abs(psi) + Math.abs(phi)) + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi);
+    if (Math.abs(g) <= EPS * erretm) {
+      converged = true;
+      break;
+    }
+    if (g < 0) lo = tau;
+    else hi = tau;
+    if (hi - lo <= 2 * EPS * max(Math.abs(lo), Math.abs(hi))) {
+      converged = true;
+      break;
+    }
+    // middle-way step
+    const dp = dv(delta, p) - tau;
+    const dq = dv(delta, q) - tau;
+    const c = g - dp * dpsi - dq * dphi;
+    const a = (dp + dq) * g - dp * dq * (dpsi + dphi);
+    const b = dp * dq * g;
+    // the model's root: c eta^2 - a eta + b = 0, between the poles (or right of both)
+    let eta = quadraticRootIn(c, -a, b, dp, last ? Infinity : dq);
+    if (!isFinite(eta)) eta = -g / (dpsi + dphi);
+    // a step against the sign of g is wrong by construction: fall back to Newton
+    if (g * eta >= 0) eta = -g / (dpsi + dphi);
+    let next = tau + eta;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (next == tau) {
+      converged = true;
+      break;
+    }
+    tau = next;
+  }
+  secularOrigin = origin;
+  secularTau = tau;
+  secularIterations = it;
+  return converged;
+}
+
+// The root of c x^2 + b1 x + b0 = 0 that lies in the open interval (lo, hi), computed
+// in the cancellation-free form; NaN when neither root does.
+function quadraticRootIn(c: f64, b1: f64, b0: f64, lo: f64, hi: f64): f64 {
+  let r1: f64, r2: f64;
+  if (c == 0) {
+    r1 = -b0 / b1;
+    r2 = r1;
+  } else {
+    const sd = Math.sqrt(max<f64>(0, b1 * b1 - 4 * c * b0));
+    const qq = -0.5 * (b1 + (b1 >= 0 ? sd : -sd));
+    r1 = qq / c;
+    r2 = qq != 0 ? b0 / qq : r1;
+  }
+  if (r1 > lo && r1 < hi) return r1;
+  if (r2 > lo && r2 < hi) return r2;
+  return NaN;
+}

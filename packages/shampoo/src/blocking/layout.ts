@@ -1,0 +1,79 @@
+/**
+ * How a parameter is cut into blocks (algorithm.md section 2):
+ *   merged = mergeSmallDims(shape, maxPreconditionerDim, target)
+ *   every merged dim n_i is split into ceil(n_i / b) chunks of at most b = maxPreconditionerDim
+ *   (the last chunk takes the remainder), giving prod_i ceil(n_i / b) blocks in row-major order.
+ * The layout is pure data derived from the shape; `splitBlocks` and `assembleBlocks` are
+ * exact inverses (slices and concatenations, no arithmetic).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mergeSmallDims } from './merge-small-dims.js';
+
+/** One block: where it starts in the merged tensor and its size. */
+export interface BlockSpec {
+  readonly index: number;
+  readonly begin: readonly number[];
+  readonly size: readonly number[];
+}
+
+/** The blocking of one parameter shape. */
+export interface BlockLayout {
+  readonly shape: readonly number[];
+  /** The merged shape, [0] for an empty tensor. */
+  readonly merged: readonly number[];
+  /** Number of chunks along each merged dim. */
+  readonly grid: readonly number[];
+  /** Blocks in row-major order over `grid`; none for an empty tensor. */
+  readonly blocks: readonly BlockSpec[];
+}
+
+/** The block layout of `shape` for block side `maxPreconditionerDim` (>= 1, Infinity allowed). */
+export function blockLayout(shape: readonly number[], maxPreconditionerDim: number, targetOrder = 1): BlockLayout {
+  const merged = mergeSmallDims(shape, maxPreconditionerDim, targetOrder);
+  if (merged[0] === 0) return { shape: [...shape], merged, grid: [0], blocks: [] };
+  const b = maxPreconditionerDim;
+  const grid = merged.map((n) => Math.ceil(n / b));
+  const blocks: BlockSpec[] = [];
+  const count = grid.reduce((p, g) => p * g, 1);
+  for (let index = 0; index < count; index++) {
+    let rest = index;
+    const coords = new Array<number>(grid.length);
+    for (let d = grid.length - 1; d >= 0; d--) {
+      coords[d] = rest % grid[d];
+      rest = Math.floor(rest / grid[d]);
+    }
+    const begin = coords.map((c) => (Number.isFinite(b) ? c * b : 0));
+    const size = coords.map((c, d) => Math.min(merged[d] - begin[d], Number.isFinite(b) ? b : merged[d]));
+    blocks.push({ index, begin, size });
+  }
+  return { shape: [...shape], merged, grid, blocks };
+}
+
+/** Cuts `x` (of shape layout.shape) into its blocks; a single block is a reshape (a view). */
+export function splitBlocks(x: tf.Tensor, layout: BlockLayout): tf.Tensor[] {
+  if (layout.blocks.length === 0) return [];
+  return tf.tidy(() => {
+    const merged = tf.reshape(x, [...layout.merged]);
+    if (layout.blocks.length === 1) return [merged];
+    return layout.blocks.map((blk) => tf.slice(merged, [...blk.begin], [...blk.size]));
+  });
+}
+
+/** Puts blocks back together into a tensor of layout.shape (inverse of splitBlocks). */
+export function assembleBlocks(blocks: readonly tf.Tensor[], layout: BlockLayout): tf.Tensor {
+  if (layout.blocks.length === 0) return tf.zeros([...layout.shape]);
+  if (blocks.length !== layout.blocks.length) {
+    throw new RangeError(`assembleBlocks: blocks has length ${blocks.length}; allowed: ${layout.blocks.length} (one per block of the layout)`);
+  }
+  return tf.tidy(() => {
+    let level: tf.Tensor[] = [...blocks];
+    for (let d = layout.grid.length - 1; d >= 0; d--) {
+      const g = layout.grid[d];
+      if (g === 1) continue;
+      const next: tf.Tensor[] = [];
+      for (let i = 0; i < level.length; i += g) next.push(tf.concat(level.slice(i, i + g), d));
+      level = next;
+    }
+    return tf.reshape(level[0], [...layout.shape]);
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * The hyperparameters of algorithm.md section 1, their defaults and their validation.
+ * Every invalid value is rejected at construction with a RangeError naming the parameter,
+ * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
+ * allowed: a number in [0, 1]").
+ */
+import { checkBoolean } from '@shampoo-ts/core';
+import type { GraftingStrategy } from '@shampoo-ts/grafting';
+import { checkWith as checkNumber, invalidParameter } from './validate.js';
+import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
+import type { RootExecutor } from './root-executor.js';
+import type { InverseRootMethod } from './root-task.js';
+import type { SignScale } from './variants/sign-descent.js';
+
+/** How weight decay enters the step (section 3, steps 3 and 7). */
+export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
+
+/** Which member of the family preconditions the blocks (section 4). */
+export type PreconditionerConfig =
+  | { readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' }
+  | { readonly type: 'eigendecomposed' }
+  | {
+      readonly type: 'eigenvalue-corrected';
+      /** 'eigh' (default): full eigendecomposition; 'qr': warm-started QR (SOAP). */
+      readonly eigenbasis?: 'eigh' | 'qr';
+      readonly qrSteps?: number;
+      readonly tolerance?: number;
+      readonly correctionExponent?: number;
+    }
+  | { readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod }
+  | {
+      readonly type: 'spectral-descent';
+      readonly steps?: number;
+      readonly coefficients?: readonly [number, number, number];
+      readonly scaleByDims?: (dIn: number, dOut: number) => number;
+    }
+  | { readonly type: 'sign-descent'; readonly scale?: SignScale };
+
+/** Classic momentum on the preconditioned direction (section 3, step 8). */
+export interface MomentumConfig {
+  readonly momentum: number;
+  readonly dampening?: number;
+  readonly nesterov?: boolean;
+}
+
+/** Options of scaleByShampoo; every field is optional (defaults of section 1). */
+export interface ShampooOptions {
+  /** Learning rate, >= 0. scaleByShampoo uses it only for 'corrected' weight decay. Default 1e-2. */
+  lr?: number;
+  /** The lr that 'corrected' and 'independent' weight decay divide by. Default: lr. */
+  peakLr?: number;
+  /** [beta1, beta2]. Default [0.9, 1]. */
+  betas?: readonly [number, number];
+  /** -1 means beta1. Default -1. */
+  beta3?: number;
+  epsilon?: number;
+  weightDecay?: number;
+  weightDecayType?: WeightDecayType;
+  maxPreconditionerDim?: number;
+  /** Order blocks are merged down to (mergeSmallDims target). Default 1. */
+  targetParameterDimensionality?: number;
+  preconditionFrequency?: number;
+  /** -1 means preconditionFrequency. Infinity allowed (never precondition). */
+  startPreconditioningStep?: number;
+  useBiasCorrection?: boolean;
+  grafting?: GraftingStrategy | null;
+  momentum?: MomentumConfig | null;
+  preconditioner?: PreconditionerConfig;
+  factorMatrixDtype?: 'float32';
+  useSymmetricPacking?: boolean;
+  useTraceScaling?: boolean;
+  traceScalingExponent?: number;
+  inverseExponentOverride?: InverseExponentOverride;
+  numToleratedFailedAmortizedComputations?: number;
+  /** false drops the weight w = 1 - beta2 of new statistics (w = 1). Default true. */
+  useFactorWeighting?: boolean;
+  /** Where roots are computed. Default: hostRootExecutor(). */
+  rootExecutor?: RootExecutor;
+  /** Called with a message when a root computation fails and the previous root is kept. Default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** Options after defaults and validation. */
+export interface ShampooConfig {
+  readonly lr: number;
+  readonly peakLr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly beta3: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  readonly weightDecayType: WeightDecayType;
+  readonly maxPreconditionerDim: number;
+  readonly targetParameterDimensionality: number;
+  readonly preconditionFrequency: number;
+  readonly startPreconditioningStep: number;
+  readonly useBiasCorrection: boolean;
+  readonly grafting: GraftingStrategy | null;
+  readonly momentum: Required<MomentumConfig> | null;
+  readonly preconditioner: PreconditionerConfig;
+  readonly useSymmetricPacking: boolean;
+  readonly traceScalingExponent: number;
+  readonly inverseExponentOverride: InverseExponentOverride;
+  readonly numToleratedFailedAmortizedComputations: number;
+  readonly useFactorWeighting: boolean;
+}
+
+const OWNER = 'scaleByShampoo';
+const KNOWN = [
+  'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
+  'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
+  'grafting', 'momentum', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
+  'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
+  'useFactorWeighting', 'rootExecutor', 'onWarning',
+];
+
+const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkNumber(OWNER, name, v, ok, allowed);
+const finite = (x: number) => Number.isFinite(x);
+
+function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig {
+  const types = ['root-inverse', 'eigendecomposed', 'eigenvalue-corrected', 'kl-shampoo', 'spectral-descent', 'sign-descent'];
+  if (p === null || typeof p !== 'object' || !types.includes((p as { type?: string }).type ?? '')) {
+    invalidParameter(OWNER, 'preconditioner', p, `an object whose type is one of ${types.map((t) => `'${t}'`).join(', ')}`);
+  }
+  const c = p as PreconditionerConfig;
+  const methods = ['eigen', 'newton', 'higher-order'];
+  if ((c.type === 'root-inverse' || c.type === 'kl-shampoo') && c.method !== undefined && !methods.includes(c.method)) {
+    invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen', 'newton' or 'higher-order'");
+  }
+  if (c.type === 'root-inverse') {
+    const rd = c.rankDeficiency ?? 'perturbation';
+    if (rd !== 'perturbation' && rd !== 'pseudo-inverse') invalidParameter(OWNER, 'preconditioner.rankDeficiency', rd, "'perturbation' or 'pseudo-inverse'");
+    if (rd === 'pseudo-inverse' && epsilon !== 0) invalidParameter(OWNER, 'epsilon', epsilon, "exactly 0 with rankDeficiency 'pseudo-inverse'");
+    if (rd === 'pseudo-inverse' && (c.method ?? 'eigen') !== 'eigen') invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen' with rankDeficiency 'pseudo-inverse'");
+  }
+  if (c.type === 'eigenvalue-corrected') {
+    if (c.eigenbasis !== undefined && c.eigenbasis !== 'eigh' && c.eigenbasis !== 'qr') invalidParameter(OWNER, 'preconditioner.eigenbasis', c.eigenbasis, "'eigh' or 'qr'");
+    if (c.qrSteps !== undefined) num('preconditioner.qrSteps', c.qrSteps, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+    if (c.tolerance !== undefined) num('preconditioner.tolerance', c.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+    if (c.correctionExponent !== undefined) num('preconditioner.correctionExponent', c.correctionExponent, (x) => x > 0 && finite(x), 'a finite number > 0');
+  }
+  if (c.type === 'spectral-descent') {
+    if (c.steps !== undefined) num('preconditioner.steps', c.steps, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+    if (c.coefficients !== undefined && (!Array.isArray(c.coefficients) || c.coefficients.length !== 3 || !c.coefficients.every((x) => typeof x === 'number' && finite(x)))) {
+      invalidParameter(OWNER, 'preconditioner.coefficients', c.coefficients, 'three finite numbers [a, b, c]');
+    }
+    if (c.scaleByDims !== undefined && typeof c.scaleByDims !== 'function') invalidParameter(OWNER, 'preconditioner.scaleByDims', c.scaleByDims, 'a function (dIn, dOut) => number');
+  }
+  if (c.type === 'sign-descent' && c.scale !== undefined && typeof c.scale !== 'function') {
+    invalidParameter(OWNER, 'preconditioner.scale', c.scale, 'a function (direction) => number | Tensor');
+  }
+  return c;
+}
+
+/** Applies defaults and validates every option (see the module comment). */
+export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfig {
+  if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) invalidParameter(OWNER, 'option name', key, `one of ${KNOWN.join(', ')}`);
+  }
+  const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
+  const peakLr = num('peakLr', options.peakLr ?? lr, (x) => x > 0 && finite(x), 'a finite number > 0');
+  const betas = options.betas ?? [0.9, 1];
+  if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');
+  const beta1 = num('betas[0]', betas[0], (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const beta2 = num('betas[1]', betas[1], (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+  const beta3Raw = options.beta3 ?? -1;
+  const beta3 = beta3Raw === -1 ? beta1 : num('beta3', beta3Raw, (x) => x >= 0 && x < 1, 'a number in [0, 1), or -1 for beta1');
+  const preconditioner = options.preconditioner ?? { type: 'root-inverse' };
+  const pseudo = preconditioner !== null && typeof preconditioner === 'object' && preconditioner.type === 'root-inverse' && preconditioner.rankDeficiency === 'pseudo-inverse';
+  const epsilon = pseudo
+    ? num('epsilon', options.epsilon ?? 0, (x) => x === 0, "exactly 0 with rankDeficiency 'pseudo-inverse'")
+    : num('epsilon', options.epsilon ?? 1e-12, (x) => x > 0 && finite(x), "a finite number > 0 (exactly 0 only with rankDeficiency 'pseudo-inverse')");
+  const weightDecay = num('weightDecay', options.weightDecay ?? 0, (x) => x >= 0 && finite(x), 'a finite number >= 0');
+  const weightDecayType = options.weightDecayType ?? 'decoupled';
+  if (!['l2', 'decoupled', 'corrected', 'independent'].includes(weightDecayType)) {
+    invalidParameter(OWNER, 'weightDecayType', weightDecayType, "'l2', 'decoupled', 'corrected' or 'independent'");
+  }
+  const maxPreconditionerDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
+  const targetParameterDimensionality = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const preconditionFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const startRaw = options.startPreconditioningStep ?? -1;
+  const startPreconditioningStep = startRaw === -1
+    ? preconditionFrequency
+    : num('startPreconditioningStep', startRaw, (x) => (x === Infinity || Number.isInteger(x)) && x >= preconditionFrequency,
+        `an integer >= preconditionFrequency (${preconditionFrequency}), Infinity, or -1 for preconditionFrequency`);
+  const useBiasCorrection = checkBoolean(OWNER, 'useBiasCorrection', options.useBiasCorrection ?? true);
+  const grafting = options.grafting ?? null;
+  if (grafting !== null && (typeof grafting !== 'object' || typeof grafting.direction !== 'function')) {
+    invalidParameter(OWNER, 'grafting', grafting, 'a grafting strategy (sgdGrafting(), adagradGrafting(), rmspropGrafting(), adamGrafting()) or null');
+  }
+  const m = options.momentum ?? null;
+  let momentum: Required<MomentumConfig> | null = null;
+  if (m !== null) {
+    if (typeof m !== 'object') invalidParameter(OWNER, 'momentum', m, 'an object { momentum, dampening?, nesterov? } or null');
+    momentum = {
+      momentum: num('momentum.momentum', m.momentum, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+      dampening: num('momentum.dampening', m.dampening ?? 0, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
+      nesterov: checkBoolean(OWNER, 'momentum.nesterov', m.nesterov ?? false),
+    };
+  }
+  checkPreconditioner(preconditioner, epsilon);
+  const dtype = options.factorMatrixDtype ?? 'float32';
+  if (dtype !== 'float32') invalidParameter(OWNER, 'factorMatrixDtype', dtype, "'float32' (TensorFlow.js has no float64)");
+  const useSymmetricPacking = checkBoolean(OWNER, 'useSymmetricPacking', options.useSymmetricPacking ?? true);
+  const useTraceScaling = checkBoolean(OWNER, 'useTraceScaling', options.useTraceScaling ?? false);
+  const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && finite(x), 'a finite number > 0');
+  const inverseExponentOverride = validateExponentOverride(options.inverseExponentOverride ?? {});
+  const numToleratedFailedAmortizedComputations = num(
+    'numToleratedFailedAmortizedComputations', options.numToleratedFailedAmortizedComputations ?? 3,
+    (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
+  const useFactorWeighting = checkBoolean(OWNER, 'useFactorWeighting', options.useFactorWeighting ?? true);
+  if (options.rootExecutor !== undefined) {
+    const e = options.rootExecutor as Partial<RootExecutor> | null;
+    if (e === null || typeof e !== 'object' || typeof e.submit !== 'function' || typeof e.collect !== 'function') {
+      invalidParameter(OWNER, 'rootExecutor', e, 'a RootExecutor { name, delay, kinds, submit, collect }');
+    }
+  }
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
+  return {
+    lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
+    targetParameterDimensionality, preconditionFrequency, startPreconditioningStep, useBiasCorrection,
+    grafting, momentum, preconditioner, useSymmetricPacking,
+    traceScalingExponent: useTraceScaling ? traceExp : 0,
+    inverseExponentOverride, numToleratedFailedAmortizedComputations, useFactorWeighting,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Kronecker factor storage and update, for one dim of a block:
+ *   F <- beta2 F + w G_(i) G_(i)^T      (beta2 = 1: F <- F + w G_(i) G_(i)^T, the multiply is skipped)
+ * with w = 1 - beta2 (or 1 when beta2 = 1, or always 1 with `useFactorWeighting: false`).
+ * F is float32, stored packed (upper triangle, n(n+1)/2 numbers) when `packed`, else n x n.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { packedLength, packSymmetricTensor, unpackSymmetricTensor } from './packing.js';
+
+/** The weight w of the new outer product (see the module comment). */
+export function factorWeight(beta2: number, useFactorWeighting: boolean): number {
+  return !useFactorWeighting || beta2 === 1 ? 1 : 1 - beta2;
+}
+
+/** A zero factor of side n. */
+export function initFactor(n: number, packed: boolean): tf.Tensor {
+  return packed ? tf.zeros([packedLength(n)]) : tf.zeros([n, n]);
+}
+
+/** beta2 F + w gram (gram is the full n x n outer product; packed on the way in when `packed`). */
+export function updateFactor(f: tf.Tensor, gram: tf.Tensor, n: number, beta2: number, weight: number, packed: boolean): tf.Tensor {
+  return tf.tidy(() => {
+    const g = packed ? packSymmetricTensor(gram, n) : gram;
+    const scaled = weight === 1 ? g : tf.mul(g, weight);
+    return beta2 === 1 ? tf.add(f, scaled) : tf.add(tf.mul(f, beta2), scaled);
+  });
+}
+
+/** The factor as a full n x n tensor. */
+export function fullFactor(f: tf.Tensor, n: number, packed: boolean): tf.Tensor {
+  return packed ? unpackSymmetricTensor(f, n) : tf.clone(f);
+}

@@ -1,0 +1,70 @@
+/**
+ * The two tensor contractions of Shampoo on a block G of shape [d_0, ..., d_{k-1}].
+ *
+ * modeGram(G, i) = G_(i) G_(i)^T, the contraction of G with itself over every dim but i
+ * (G_(i) is the mode-i unfolding, d_i x prod_{j != i} d_j). For a matrix: G G^T and G^T G;
+ * for a vector: the outer product g g^T.
+ *
+ * contractEveryDim(G, ops) contracts G with an operator over dim 0, then over the new dim 0,
+ * and so on: each contraction maps the leading dim d to a trailing dim d, so after k of
+ * them the dims are back in their order. With matrices X_i this is
+ *   G x_0 X_0 x_1 X_1 ... (mode products with X_i^T), for a matrix X_L^T G X_R.
+ * A null operator only rotates the dim (the dim is not preconditioned).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** G_(i) G_(i)^T for dim i of block G (a d_i x d_i float32 tensor). */
+export function modeGram(g: tf.Tensor, dim: number): tf.Tensor {
+  return tf.tidy(() => {
+    const shape = g.shape;
+    const d = shape[dim];
+    if (shape.length === 1) {
+      const col = tf.reshape(g, [d, 1]);
+      return tf.matMul(col, col, false, true);
+    }
+    if (dim === 0) {
+      const u = tf.reshape(g, [d, -1]);
+      return tf.matMul(u, u, false, true);
+    }
+    if (dim === shape.length - 1) {
+      const u = tf.reshape(g, [-1, d]);
+      return tf.matMul(u, u, true, false);
+    }
+    const perm = [dim, ...shape.map((_, j) => j).filter((j) => j !== dim)];
+    const u = tf.reshape(tf.transpose(g, perm), [d, -1]);
+    return tf.matMul(u, u, false, true);
+  });
+}
+
+/**
+ * One contraction step: receives the unfolding U (d x rest) of the current leading dim and
+ * returns rest x d (the dim moved to the end, transformed).
+ */
+export type DimOperator = ((u: tf.Tensor2D) => tf.Tensor2D) | null;
+
+/** U -> U^T X (X symmetric or not: the contraction over X's first index). */
+export function matrixOperator(x: tf.Tensor, transpose = false): DimOperator {
+  return (u) => tf.matMul(u, x as tf.Tensor2D, true, transpose);
+}
+
+/** U -> U^T Q diag(p) Q^T, the contraction with Q diag(p) Q^T without forming it. */
+export function eigenOperator(q: tf.Tensor, p: tf.Tensor): DimOperator {
+  return (u) => tf.matMul(tf.mul(tf.matMul(u, q as tf.Tensor2D, true, false), p), q as tf.Tensor2D, false, true);
+}
+
+/** Contracts block `g` with `ops[i]` over each dim in turn (see the module comment). */
+export function contractEveryDim(g: tf.Tensor, ops: readonly DimOperator[]): tf.Tensor {
+  const shape = g.shape;
+  if (ops.length !== shape.length) {
+    throw new RangeError(`contractEveryDim: ${ops.length} operators for a block of order ${shape.length}; allowed: one per dim`);
+  }
+  return tf.tidy(() => {
+    let cur: tf.Tensor = g;
+    for (let i = 0; i < shape.length; i++) {
+      const u = tf.reshape(cur, [shape[i], -1]) as tf.Tensor2D;
+      const op = ops[i];
+      cur = op === null ? tf.transpose(u) : op(u);
+    }
+    return tf.reshape(cur, shape);
+  });
+}

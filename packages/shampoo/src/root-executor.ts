@@ -1,0 +1,83 @@
+/**
+ * Where the root computation runs: one interface for every place.
+ *
+ * On a root step the transform builds one `RootRequest` per preconditioned factor (its
+ * packed or full float32 factor tensor, the previous root or eigenbasis, and the scalar
+ * `RootTaskSpec`) and hands all of them to the executor in one `submit(step, requests)`.
+ * Then, on every step, it calls `collect(step)` and installs whatever results come back,
+ * keyed by `spec.key` (`<parameter path>#<block index>/<dim>`). Results are installed at
+ * step `submittedStep + executor.delay`, always the same number of steps behind, so that
+ * training does not depend on timing.
+ *
+ * Executors in this package:
+ * - `hostRootExecutor()` (default on cpu and wasm): reads every factor with ONE
+ *   synchronous `dataSync` per root step, runs the pure `computeRoots` (root-task.ts) in
+ *   float64 and uploads the roots as float32 tensors. delay 0.
+ * - `deviceRootExecutor()` (for GPU backends): float32 iterations on the device
+ *   (@shampoo-ts/linalg's tensor kernels); no synchronous readback; the residual check
+ *   and the keep-previous-root-on-failure choice are made on the device, so its results
+ *   come back with status 'unchecked'. delay 0.
+ *
+ * Writing another executor (worker_threads, MPI, a pipeline d steps behind):
+ * - In `submit`, copy what you need out of the tensors at once (the tensors belong to
+ *   the caller and may be disposed after `submit` returns), e.g. with the exported
+ *   `readRootTasks(requests)`, which gives plain `RootTask`s (transferable: typed arrays
+ *   and numbers). Run `computeRoots(tasks)` wherever you like.
+ * - In `collect(step)`, return the results for the submission made at `step - delay`,
+ *   blocking until they are ready (never skipping: results must not depend on timing),
+ *   converted with `uploadRootOutcomes(outcomes, sizes)`. Return [] when nothing is due.
+ *   Keep only plain data between calls and create tensors in `collect`: the transform may
+ *   run inside a `tf.tidy`, which would dispose tensors kept across calls.
+ * - Results returned by `collect` are owned by the transform (it installs or disposes them).
+ * A pipelined executor keeps submissions in flight across steps, so a checkpoint taken
+ * mid-flight should be taken after draining it (root steps are deterministic, so the
+ * pending work can also be recomputed from the saved factors).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { RootStatus, RootTaskSpec } from './root-task.js';
+
+/** One factor whose root (or eigenbasis) is wanted, as tensors. Owned by the caller. */
+export interface RootRequest {
+  readonly spec: RootTaskSpec;
+  /** float32 factor: 1-D packed upper triangle if spec.packed, else n x n. */
+  readonly factor: tf.Tensor;
+  /** The current root ('inverse-root') or eigenvectors (eigen kinds), n x n float32. */
+  readonly previous: tf.Tensor;
+}
+
+/** The result for one request, as tensors owned by the receiver. */
+export interface RootResult {
+  readonly key: string;
+  /** 'unchecked': computed and selected on the device, status not read back. */
+  readonly status: RootStatus | 'unchecked';
+  readonly message?: string;
+  /** 'inverse-root': the n x n root. */
+  readonly root?: tf.Tensor;
+  /** Eigen kinds: eigenvalues (length n, ascending) where computed. */
+  readonly values?: tf.Tensor;
+  /** Eigen kinds: n x n eigenvectors (column j = vector j). */
+  readonly vectors?: tf.Tensor;
+}
+
+/** Timings of the last root step (milliseconds), for benchmarks. */
+export interface RootExecutorTimings {
+  readMs: number;
+  computeMs: number;
+  uploadMs: number;
+  tasks: number;
+}
+
+/** Where and when roots are computed (see the module comment). */
+export interface RootExecutor {
+  readonly name: string;
+  /** Steps between reading the factors and installing the roots (0 = same step). */
+  readonly delay: number;
+  /** Kinds this executor can run; the transform checks its variant against it at construction. */
+  readonly kinds: readonly RootTaskSpec['kind'][];
+  /** Starts computing roots of factors read at `step`. Must copy what it needs before returning. */
+  submit(step: number, requests: readonly RootRequest[]): void;
+  /** Results due at `step` (submitted at step - delay); [] if none. */
+  collect(step: number): RootResult[];
+  /** Timings of the last submission, where the executor measures them. */
+  readonly lastTimings?: RootExecutorTimings;
+}

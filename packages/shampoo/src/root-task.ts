@@ -1,0 +1,138 @@
+/**
+ * The root computation as plain data: a pure function from factor matrices (Float64Array)
+ * to roots or eigenbases. It imports no tfjs, holds no state and its inputs and outputs
+ * are transferable (typed arrays, numbers, strings), so the same function runs inline on
+ * the training thread, on worker_threads or in another process (MPI).
+ *
+ * For a task with factor F (n x n, symmetric PSD), bias correction bc and trace exponent tau:
+ *   A = F / bc;  if tau > 0: A = A / trace(A)^tau;  a NaN or Inf in A -> status 'non-finite-factor'
+ *   'inverse-root': X = (A + eps I)^(-exponent)        (linalg.inverseRoot; pseudo-inverse if eps = 0)
+ *   'eigen':        A = Q diag(lambda) Q^T, lambda <- lambda - min(lambda_min, 0) + eps
+ *   'eigen-qr':     Q from one or more warm-started QR steps from the previous Q
+ *                   (linalg.qrIterationEigenbasis): SOAP's eigenbasis refresh
+ * A solver that does not converge gives status 'failed' (the caller keeps the previous
+ * root); a result with a NaN or Inf gives 'non-finite-root' (the caller throws).
+ */
+import {
+  inverseRoot,
+  qrIterationEigenbasis,
+  symmetricEigen,
+  traceScale,
+  unpackSymmetric,
+} from '@shampoo-ts/linalg';
+
+/** What is computed for a factor. */
+export type RootTaskKind = 'inverse-root' | 'eigen' | 'eigen-qr';
+
+/** Solver of 'inverse-root' tasks (see @shampoo-ts/linalg inverseRoot). */
+export type InverseRootMethod = 'eigen' | 'newton' | 'higher-order';
+
+/** Scalar settings of a task: everything but the matrices (shared by host and device paths). */
+export interface RootTaskSpec {
+  /** Identifies the factor: `<block key>/<dim>`. */
+  readonly key: string;
+  readonly kind: RootTaskKind;
+  /** Side of the factor. */
+  readonly n: number;
+  /** The factor is stored as its packed upper triangle, n(n+1)/2 numbers (else n*n row-major). */
+  readonly packed: boolean;
+  /** A = F / biasCorrection. */
+  readonly biasCorrection: number;
+  /** Trace-scaling exponent tau (A / trace(A)^tau); 0 = off. */
+  readonly traceScalingExponent: number;
+  /** The root's inverse exponent e: X = A^(-e) ('inverse-root'; ignored by the eigen kinds). */
+  readonly exponent: number;
+  /** Damping: A + eps I ('inverse-root'), or the perturbation of the eigenvalues ('eigen'). */
+  readonly epsilon: number;
+  /** 'pseudo-inverse' requires epsilon = 0 and maps small eigenvalues to 0. */
+  readonly rankDeficiency: 'perturbation' | 'pseudo-inverse';
+  /** Solver for 'inverse-root'. */
+  readonly method: InverseRootMethod;
+  /** QR steps for 'eigen-qr' (SOAP uses 1). */
+  readonly qrSteps: number;
+  /** 'eigen-qr': skip when ||offdiag(Q^T A Q)||_F <= tolerance ||Q^T A Q||_F (0 = never skip). */
+  readonly tolerance: number;
+}
+
+/** A task: the spec plus the factor (float64) and, for 'eigen-qr', the previous eigenvectors. */
+export interface RootTask extends RootTaskSpec {
+  readonly factor: Float64Array;
+  /** Previous eigenvectors, n*n row-major (column j = vector j); 'eigen-qr' only. */
+  readonly previousVectors?: Float64Array;
+}
+
+/** How a task ended. */
+export type RootStatus = 'ok' | 'failed' | 'non-finite-factor' | 'non-finite-root';
+
+/** The outcome of one task, plain data. */
+export interface RootOutcome {
+  readonly key: string;
+  readonly status: RootStatus;
+  /** Why it failed, for the warning or the error. */
+  readonly message?: string;
+  /** 'inverse-root': X, n*n row-major. */
+  readonly root?: Float64Array;
+  /** 'eigen': perturbed eigenvalues, ascending. */
+  readonly values?: Float64Array;
+  /** 'eigen' / 'eigen-qr': eigenvectors, n*n row-major, column j = vector j. */
+  readonly vectors?: Float64Array;
+  /** Solver residual where the solver reports one. */
+  readonly residual?: number;
+  readonly iterations?: number;
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** The scaled symmetric matrix A of a task (full n*n, float64). */
+export function preparedMatrix(task: RootTask): Float64Array {
+  const full = task.packed ? unpackSymmetric(task.factor, task.n) : Float64Array.from(task.factor);
+  if (task.biasCorrection !== 1) for (let i = 0; i < full.length; i++) full[i] /= task.biasCorrection;
+  return task.traceScalingExponent > 0 ? traceScale(full, task.n, task.traceScalingExponent) : full;
+}
+
+/** Runs one task (see the module comment). Never throws for numerical trouble: it reports it. */
+export function computeRoot(task: RootTask): RootOutcome {
+  const { key, n } = task;
+  const a = preparedMatrix(task);
+  if (!allFinite(a)) return { key, status: 'non-finite-factor', message: `factor '${key}' contains NaN or Inf` };
+  try {
+    if (task.kind === 'inverse-root') {
+      const r = inverseRoot(a, n, {
+        root: 1 / task.exponent,
+        epsilon: task.epsilon,
+        rankDeficiency: task.rankDeficiency,
+        method: task.method,
+      });
+      if (!allFinite(r.root)) return { key, status: 'non-finite-root', message: `the root of '${key}' contains NaN or Inf`, residual: r.residual };
+      if (!r.converged) {
+        return { key, status: 'failed', message: `the ${task.method} solver did not converge for '${key}' (residual ${r.residual})`, residual: r.residual, iterations: r.iterations };
+      }
+      return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations };
+    }
+    if (task.kind === 'eigen') {
+      const e = symmetricEigen(a, n);
+      const values = Float64Array.from(e.values);
+      const shift = Math.min(values[0] ?? 0, 0);
+      for (let i = 0; i < values.length; i++) values[i] = values[i] - shift + task.epsilon;
+      if (!allFinite(values) || !allFinite(e.vectors)) return { key, status: 'non-finite-root', message: `the eigendecomposition of '${key}' contains NaN or Inf` };
+      return { key, status: 'ok', values, vectors: e.vectors };
+    }
+    const previous = task.previousVectors;
+    if (!previous || previous.length !== n * n) {
+      return { key, status: 'failed', message: `'eigen-qr' task '${key}' needs previousVectors of length ${n * n}` };
+    }
+    const e = qrIterationEigenbasis(a, n, previous, { steps: task.qrSteps, tolerance: task.tolerance });
+    if (!allFinite(e.vectors)) return { key, status: 'non-finite-root', message: `the QR eigenbasis of '${key}' contains NaN or Inf` };
+    return { key, status: 'ok', values: e.values, vectors: e.vectors };
+  } catch (err) {
+    return { key, status: 'failed', message: `root computation of '${key}' threw: ${(err as Error).message}` };
+  }
+}
+
+/** Runs every task in order: the pure function every executor calls (inline, on workers, over MPI). */
+export function computeRoots(tasks: readonly RootTask[]): RootOutcome[] {
+  return tasks.map(computeRoot);
+}

@@ -1,0 +1,49 @@
+/** Builds the variant of a resolved configuration. */
+import type { ShampooConfig } from '../config.js';
+import { factorWeight } from '../factors.js';
+import { eigendecomposedVariant } from './eigendecomposed.js';
+import { eigenvalueCorrectedVariant } from './eigenvalue-corrected.js';
+import { rootInverseVariant } from './root-inverse.js';
+import { signDescentVariant } from './sign-descent.js';
+import { spectralDescentVariant } from './spectral-descent.js';
+import type { ShampooVariant, VariantSettings } from './types.js';
+
+/** Default Newton-Schulz coefficients of spectral descent (Muon). */
+export const NEWTON_SCHULZ_COEFFICIENTS: readonly [number, number, number] = [3.4445, -4.775, 2.0315];
+
+/** The variant for `config.preconditioner` with the shared settings. */
+export function makeVariant(config: ShampooConfig): ShampooVariant {
+  const p = config.preconditioner;
+  const settings: VariantSettings = {
+    beta2: config.beta2,
+    weight: factorWeight(config.beta2, config.useFactorWeighting),
+    packed: config.useSymmetricPacking,
+    epsilon: config.epsilon,
+    traceScalingExponent: config.traceScalingExponent,
+    method: (p.type === 'root-inverse' || p.type === 'kl-shampoo') && p.method ? p.method : 'eigen',
+    rankDeficiency: p.type === 'root-inverse' && p.rankDeficiency ? p.rankDeficiency : 'perturbation',
+  };
+  switch (p.type) {
+    case 'root-inverse':
+      return rootInverseVariant(settings);
+    case 'kl-shampoo':
+      return rootInverseVariant(settings, true);
+    case 'eigendecomposed':
+      return eigendecomposedVariant(settings);
+    case 'eigenvalue-corrected':
+      return eigenvalueCorrectedVariant(settings, {
+        eigenbasis: p.eigenbasis ?? 'eigh',
+        qrSteps: p.qrSteps ?? 1,
+        tolerance: p.tolerance ?? 0,
+        correctionExponent: p.correctionExponent ?? 0.5,
+      });
+    case 'spectral-descent':
+      return spectralDescentVariant({
+        steps: p.steps ?? 5,
+        coefficients: p.coefficients ?? NEWTON_SCHULZ_COEFFICIENTS,
+        scaleByDims: p.scaleByDims ?? (() => 1),
+      });
+    case 'sign-descent':
+      return signDescentVariant(p.scale);
+  }
+}
