@@ -52,6 +52,7 @@ export * from './aliases/rmsprop.js';
 
 // Training
 export * from './train/train-state.js';
+export * from './train/value-and-grad.js';
 export * from './train/trainer.js';
 
 // Checkpoints

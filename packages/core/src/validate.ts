@@ -60,9 +60,12 @@ export function checkBoolean(owner: string, name: string, value: unknown): boole
   return value;
 }
 
-/** Rejects option keys the callee does not know (a typo would otherwise be ignored silently). */
-export function checkKnownOptions(owner: string, options: object | undefined, known: readonly string[]): void {
-  if (options === undefined) return;
+/**
+ * Rejects option keys the callee does not know (a typo would otherwise be ignored
+ * silently). With `required`, a missing options object is an error too.
+ */
+export function checkKnownOptions(owner: string, options: object | undefined, known: readonly string[], required = false): void {
+  if (options === undefined && !required) return;
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${owner}: options = ${show(options)} is not allowed; allowed: an object with keys [${known.join(', ')}]`);
   }

@@ -44,7 +44,7 @@ function offScratch(n: i32): usize {
 function scratchBytes(n: i32): usize {
   const dc = dcScratchDoubles(n) << 3;
   const back = backScratchDoubles(n) << 3;
-  const tri = <usize>(4 * n) << 3;
+  const tri = <usize>(5 * n) << 3;
   return align16(max(dc, max(back, tri)));
 }
 function offGemm(n: i32): usize {

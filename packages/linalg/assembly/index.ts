@@ -3,6 +3,7 @@
 
 export { eigRun, eigWorkBytes, eigValuesOffset, eigVectorsOffset } from './eigen';
 export { gemm, gemmScratchBytes, gemmSetScratch } from './gemm';
+export { symmetricProduct, scaleColumns } from './symmetric';
 
 /** First byte free for the caller's workspace (after the module's static data). */
 export function heapBase(): usize {

@@ -57,10 +57,9 @@ export function frobeniusNorm(a: Float64Array): number {
     if (v > scale) scale = v;
   }
   if (scale === 0) return 0;
-  const inv = 1 / scale;
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
-    const v = a[i] * inv;
+    const v = a[i] / scale;
     sum += v * v;
   }
   return scale * Math.sqrt(sum);

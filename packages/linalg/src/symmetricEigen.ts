@@ -38,11 +38,33 @@ export function symmetricEigenJs(a: Float64Array, n: number, options: SymmetricE
   return eigenOfSymmetrized(symmetrize(a, n), n);
 }
 
-/** The TypeScript pipeline on an already checked, exactly symmetric matrix (internal). */
+/**
+ * The TypeScript pipeline on an already checked, exactly symmetric matrix (internal).
+ * Matrices whose largest entry is outside [2^-100, 2^100] are first scaled by a power of
+ * two (exact) towards 1, so that neither subnormal underflow nor overflow can occur, and
+ * the eigenvalues are scaled back (exact again).
+ */
 export function eigenOfSymmetrized(a: Float64Array, n: number): SymmetricEigen {
-  const { diagonal, offDiagonal, q } = tridiagonalize(a, n);
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+  let factor = 1;
+  let input = a;
+  if (maxAbs > 0 && (maxAbs < 2 ** -100 || maxAbs > 2 ** 100)) {
+    const exponent = -Math.round(Math.log2(maxAbs));
+    input = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) input[i] = scaleByPowerOfTwo(a[i], exponent);
+    factor = exponent;
+  }
+  const { diagonal, offDiagonal, q } = tridiagonalize(input, n);
   tridiagonalQl(diagonal, offDiagonal, q, n);
+  if (factor !== 1) for (let i = 0; i < n; i++) diagonal[i] = scaleByPowerOfTwo(diagonal[i], -factor);
   return sortedEigen(diagonal, q, n);
+}
+
+/** x * 2^e, exact (two steps so that neither 2^e nor the intermediate over/underflows). */
+function scaleByPowerOfTwo(x: number, e: number): number {
+  const half = Math.trunc(e / 2);
+  return x * 2 ** half * 2 ** (e - half);
 }
 
 /**

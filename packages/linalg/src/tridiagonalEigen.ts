@@ -8,7 +8,10 @@
  * to d_l, then chases the bulge from the bottom (m) to the top (l) with Givens rotations
  * G_i in the (i, i+1) plane, i = m-1, ..., l; this is an orthogonal similarity
  * T <- G^T T G, so T's eigenvalues are preserved while e_l converges to 0 (cubically, for
- * the Wilkinson shift). A coupling counts as zero when |e_i| <= 2^-52 (|d_i| + |d_{i+1}|).
+ * the Wilkinson shift). A coupling counts as zero when |e_i| <= 2^-52 (|d_i| + |d_{i+1}|)
+ * (relative to its neighbours, which keeps small eigenvalues of graded matrices accurate)
+ * or |e_i| <= 2^-104 ||T|| (negligible in norm: this bounds the dynamic range inside a block
+ * by 2^104, so no product of block entries underflows and every step makes progress).
  *
  * The rotations of one step are recorded first and then applied to Z row by row: along a
  * row, rotation i mixes entries i and i+1, so the whole chain runs as one backward pass
@@ -21,13 +24,15 @@
  * finite input.
  */
 const EPS = 2 ** -52;
-const TINY = 2 ** -1000;
 const MAX_STEPS_PER_EIGENVALUE = 60;
 
 export function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array, n: number): void {
   // Re-index the couplings: c[i] couples i and i+1, c[n-1] = 0.
   const c = new Float64Array(n);
   for (let i = 1; i < n; i++) c[i - 1] = e[i];
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(c[i]) + (i > 0 ? Math.abs(c[i - 1]) : 0));
+  const floor = EPS * EPS * norm;
   const cosines = new Float64Array(n);
   const sines = new Float64Array(n);
   for (let l = 0; l < n; l++) {
@@ -36,7 +41,7 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, z: Float64Array,
       let m = l;
       for (; m < n - 1; m++) {
         const ce = Math.abs(c[m]);
-        if (ce <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || ce < TINY) break;
+        if (ce <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || ce <= floor) break;
       }
       if (m === l) break;
       if (++steps > MAX_STEPS_PER_EIGENVALUE) {

@@ -44,10 +44,9 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
       hs[i] = 0;
       continue;
     }
-    const invScale = 1 / scale;
     let h = 0;
     for (let k = 0; k <= l; k++) {
-      const u = w[row + k] * invScale;
+      const u = w[row + k] / scale; // a division: 1 / scale overflows for subnormal scales
       w[row + k] = u;
       h += u * u;
     }

@@ -6,11 +6,12 @@
  */
 import { checkBoolean } from '@shampoo-ts/core';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
-import { checkWith as checkNumber, invalidParameter } from './validate.js';
+import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
 import type { RootExecutor } from './root-executor.js';
 import type { InverseRootMethod } from './root-task.js';
 import type { SignScale } from './variants/sign-descent.js';
+import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
 
 /** How weight decay enters the step (section 3, steps 3 and 7). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
@@ -65,6 +66,11 @@ export interface ShampooOptions {
   useBiasCorrection?: boolean;
   grafting?: GraftingStrategy | null;
   momentum?: MomentumConfig | null;
+  /**
+   * Generalized primal averaging or schedule-free. Applied by `shampoo(...)` after the
+   * learning rate (scaleByShampoo alone returns the direction and ignores it).
+   */
+  iterateAveraging?: IterateAveragingConfig | null;
   preconditioner?: PreconditionerConfig;
   factorMatrixDtype?: 'float32';
   useSymmetricPacking?: boolean;
@@ -97,6 +103,7 @@ export interface ShampooConfig {
   readonly useBiasCorrection: boolean;
   readonly grafting: GraftingStrategy | null;
   readonly momentum: Required<MomentumConfig> | null;
+  readonly iterateAveraging: IterateAveragingConfig | null;
   readonly preconditioner: PreconditionerConfig;
   readonly useSymmetricPacking: boolean;
   readonly traceScalingExponent: number;
@@ -109,12 +116,12 @@ const OWNER = 'scaleByShampoo';
 const KNOWN = [
   'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
-  'grafting', 'momentum', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
+  'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
   'useFactorWeighting', 'rootExecutor', 'onWarning',
 ];
 
-const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkNumber(OWNER, name, v, ok, allowed);
+const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkWith(OWNER, name, v, ok, allowed);
 const finite = (x: number) => Number.isFinite(x);
 
 function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig {
@@ -199,6 +206,8 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
       nesterov: checkBoolean(OWNER, 'momentum.nesterov', m.nesterov ?? false),
     };
   }
+  const iterateAveraging = options.iterateAveraging ?? null;
+  if (iterateAveraging !== null) resolveIterateAveraging(iterateAveraging, OWNER);
   checkPreconditioner(preconditioner, epsilon);
   const dtype = options.factorMatrixDtype ?? 'float32';
   if (dtype !== 'float32') invalidParameter(OWNER, 'factorMatrixDtype', dtype, "'float32' (TensorFlow.js has no float64)");
@@ -220,7 +229,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
     targetParameterDimensionality, preconditionFrequency, startPreconditioningStep, useBiasCorrection,
-    grafting, momentum, preconditioner, useSymmetricPacking,
+    grafting, momentum, iterateAveraging, preconditioner, useSymmetricPacking,
     traceScalingExponent: useTraceScaling ? traceExp : 0,
     inverseExponentOverride, numToleratedFailedAmortizedComputations, useFactorWeighting,
   };

@@ -7,7 +7,7 @@
  * order k: a number sets every dim, an object `{ [dim]: e }` sets single dims. An exponent of
  * 0 means the dim is not preconditioned (no factor is kept, the dim is only rotated).
  */
-import { checkWith as checkNumber, invalidParameter } from './validate.js';
+import { checkWith, invalidParameter } from './validate.js';
 
 /** Per tensor order: one exponent for every dim, or exponents for single dims. */
 export type InverseExponentOverride = Readonly<Record<number, number | Readonly<Record<number, number>>>>;
@@ -21,13 +21,13 @@ export function validateExponentOverride(override: unknown): InverseExponentOver
   }
   for (const [orderKey, value] of Object.entries(override as Record<string, unknown>)) {
     const order = Number(orderKey);
-    checkNumber(OWNER, 'inverseExponentOverride order', order, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0');
+    checkWith(OWNER, 'inverseExponentOverride order', order, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0');
     if (typeof value === 'number') {
-      checkNumber(OWNER, `inverseExponentOverride[${order}]`, value, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0 (0 = not preconditioned)');
+      checkWith(OWNER, `inverseExponentOverride[${order}]`, value, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0 (0 = not preconditioned)');
     } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [dimKey, e] of Object.entries(value as Record<string, unknown>)) {
-        checkNumber(OWNER, `inverseExponentOverride[${order}] dim`, Number(dimKey), (v) => Number.isInteger(v) && v >= 0 && v < Math.max(order, 1), `an integer in [0, ${Math.max(order, 1) - 1}]`);
-        checkNumber(OWNER, `inverseExponentOverride[${order}][${dimKey}]`, e, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0 (0 = not preconditioned)');
+        checkWith(OWNER, `inverseExponentOverride[${order}] dim`, Number(dimKey), (v) => Number.isInteger(v) && v >= 0 && v < Math.max(order, 1), `an integer in [0, ${Math.max(order, 1) - 1}]`);
+        checkWith(OWNER, `inverseExponentOverride[${order}][${dimKey}]`, e, (v) => Number.isFinite(v) && v >= 0, 'a finite number >= 0 (0 = not preconditioned)');
       }
     } else {
       invalidParameter(OWNER, `inverseExponentOverride[${order}]`, value, 'a number or an object { [dim]: exponent }');

@@ -17,3 +17,8 @@ export * from './variants/eigenvalue-corrected.js';
 export * from './variants/spectral-descent.js';
 export * from './variants/sign-descent.js';
 export * from './scale-by-shampoo.js';
+export * from './aliases.js';
+export * from './iterate-averaging.js';
+export * from './device-executor.js';
+export * from './root-results.js';
+export * from './direction-steps.js';

@@ -3,8 +3,10 @@
  * as its upper triangle read row by row, n(n+1)/2 numbers (the order of
  * @shampoo-ts/linalg's packSymmetric / unpackSymmetric, which the host side uses).
  *   packed[k] = A[i][j] for i <= j, k running over (0,0), (0,1), ..., (0,n-1), (1,1), ...
- * Both directions are a single gather with an int32 index tensor that is built once per n
- * and kept (these few index tensors are the only tensors this package caches).
+ * Both directions are a single gather. The int32 index arrays are built once per n and
+ * kept on the host; the index tensor is made per call and disposed with it, so no tensor
+ * outlives a step (an upload of n(n+1)/2 int32, small next to the n^2 m products of the
+ * factor update).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -33,16 +35,16 @@ function unpackIndexArray(n: number): Int32Array {
   return out;
 }
 
-const cache = new Map<string, tf.Tensor>();
+const cache = new Map<string, Int32Array>();
 
 function indexTensor(kind: 'pack' | 'unpack', n: number): tf.Tensor {
   const key = `${kind}:${n}`;
-  const hit = cache.get(key);
-  if (hit && !hit.isDisposed) return hit;
-  const data = kind === 'pack' ? packIndexArray(n) : unpackIndexArray(n);
-  const t = tf.keep(tf.tensor1d(data, 'int32'));
-  cache.set(key, t);
-  return t;
+  let data = cache.get(key);
+  if (!data) {
+    data = kind === 'pack' ? packIndexArray(n) : unpackIndexArray(n);
+    cache.set(key, data);
+  }
+  return tf.tensor1d(data, 'int32');
 }
 
 /** Upper triangle of a symmetric n x n tensor as a 1-D tensor of n(n+1)/2 entries. */

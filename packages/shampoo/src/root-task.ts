@@ -86,25 +86,43 @@ function allFinite(a: Float64Array): boolean {
   return true;
 }
 
-/** The scaled symmetric matrix A of a task (full n*n, float64). */
-export function preparedMatrix(task: RootTask): Float64Array {
+/**
+ * The matrix A of a task (full n*n, float64): F / bc, then trace scaling. null when F / bc
+ * has a NaN or Inf (checked before trace scaling, which would reject it).
+ */
+export function preparedMatrix(task: RootTask): Float64Array | null {
+  if (!allFinite(task.factor)) return null;
   const full = task.packed ? unpackSymmetric(task.factor, task.n) : Float64Array.from(task.factor);
   if (task.biasCorrection !== 1) for (let i = 0; i < full.length; i++) full[i] /= task.biasCorrection;
+  if (!allFinite(full)) return null;
   return task.traceScalingExponent > 0 ? traceScale(full, task.n, task.traceScalingExponent) : full;
+}
+
+/** r = 1 / exponent, snapped to the nearest integer when within 1e-9 (1/(1/6) and friends). */
+export function rootOrder(exponent: number): number {
+  const r = 1 / exponent;
+  return Math.abs(r - Math.round(r)) <= 1e-9 * r ? Math.round(r) : r;
 }
 
 /** Runs one task (see the module comment). Never throws for numerical trouble: it reports it. */
 export function computeRoot(task: RootTask): RootOutcome {
   const { key, n } = task;
-  const a = preparedMatrix(task);
-  if (!allFinite(a)) return { key, status: 'non-finite-factor', message: `factor '${key}' contains NaN or Inf` };
+  let a: Float64Array | null;
+  try {
+    a = preparedMatrix(task);
+  } catch (err) {
+    return { key, status: 'failed', message: `preparing factor '${key}' threw: ${(err as Error).message}` };
+  }
+  if (a === null || !allFinite(a)) return { key, status: 'non-finite-factor', message: `factor '${key}' contains NaN or Inf` };
   try {
     if (task.kind === 'inverse-root') {
       const r = inverseRoot(a, n, {
-        root: 1 / task.exponent,
+        root: rootOrder(task.exponent),
         epsilon: task.epsilon,
-        rankDeficiency: task.rankDeficiency,
+        rankDeficiency: { mode: task.rankDeficiency },
         method: task.method,
+        // The direct eigen method always converges; skip its 3n^3-flop residual.
+        ...(task.method === 'eigen' ? { measureResidual: false } : {}),
       });
       if (!allFinite(r.root)) return { key, status: 'non-finite-root', message: `the root of '${key}' contains NaN or Inf`, residual: r.residual };
       if (!r.converged) {

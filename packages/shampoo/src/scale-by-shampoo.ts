@@ -28,7 +28,9 @@ import { assembleBlocks, blockLayout, splitBlocks, type BlockLayout } from './bl
 import { resolveShampooConfig, type ShampooConfig, type ShampooOptions } from './config.js';
 import { blockExponents } from './exponents.js';
 import { hostRootExecutor } from './host-executor.js';
-import type { RootResult } from './root-executor.js';
+import type { RootRequest } from './root-executor.js';
+import { acceptRootResults, groupRootResults } from './root-results.js';
+import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
@@ -162,7 +164,7 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
           direction: tf.Tensor;
         }
         const perLeaf: Array<{ path: string; layout: BlockLayout; work: Work[]; g: tf.Tensor }> = [];
-        const requests = [];
+        const requests: RootRequest[] = [];
         // Pass 1: statistics, grafting state, filtered gradient, root requests.
         for (const [path, g] of grads) {
           const layout = layoutOf(g.shape);
@@ -183,27 +185,15 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
             const G = config.weightDecayType === 'l2' && wb ? tf.add(gb, tf.mul(wb, config.weightDecay)) : gb;
             const pre = variant.updateStatistics(info, old.preconditioner, G);
             const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
-            let filtered: tf.Tensor | null = null;
-            let direction = G;
-            if (config.beta1 > 0) {
-              const mOld = old.filtered as tf.Tensor;
-              filtered = tf.add(tf.mul(mOld, config.beta1), tf.mul(G, 1 - config.beta1));
-              direction = config.beta3 === config.beta1 ? filtered : tf.add(tf.mul(mOld, config.beta3), tf.mul(G, 1 - config.beta3));
-              if (bc1 !== 1) direction = tf.div(direction, bc1);
-            }
+            const { filtered, direction } =
+              config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
             if (rootStep) requests.push(...variant.rootRequests(info, pre, bc2));
             return { info, old, g: G, w: wb, pre, graft, filtered, direction };
           });
           perLeaf.push({ path, layout, work, g });
         }
         if (rootStep) executor.submit(step, requests);
-        const byBlock = new Map<string, Map<number, RootResult>>();
-        for (const r of executor.collect(step)) {
-          const cut = r.key.lastIndexOf('/');
-          const bk = r.key.slice(0, cut);
-          if (!byBlock.has(bk)) byBlock.set(bk, new Map());
-          byBlock.get(bk)!.set(Number(r.key.slice(cut + 1)), r);
-        }
+        const byBlock = groupRootResults(executor.collect(step));
         // Pass 2: install roots, precondition, graft, weight decay, momentum.
         const blocks: Record<string, BlockState> = {};
         const out: TensorTree[] = [];
@@ -218,30 +208,9 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
             let pre = wk.pre;
             const results = byBlock.get(info.key);
             if (results) {
-              const ok = new Map<number, RootResult>();
-              let failed = false;
-              let succeeded = false;
-              for (const [dim, r] of results) {
-                if (r.status === 'non-finite-factor' || r.status === 'non-finite-root') {
-                  throw new Error(`${OWNER}: ${r.message ?? r.status} at step ${step} (block '${info.key}', dim ${dim}); a NaN or Inf entered the factors or the root`);
-                }
-                if (r.status === 'failed') {
-                  failed = true;
-                  warn(`${OWNER}: root computation failed at step ${step} for block '${info.key}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
-                } else {
-                  if (r.status === 'ok') succeeded = true;
-                  ok.set(dim, r);
-                }
-              }
-              if (failed) failures += 1;
-              else if (succeeded) failures = 0;
-              if (failures > config.numToleratedFailedAmortizedComputations) {
-                throw new Error(
-                  `${OWNER}: the root computation of block '${info.key}' failed on ${failures} consecutive root steps (step ${step}); ` +
-                    `allowed: at most numToleratedFailedAmortizedComputations = ${config.numToleratedFailedAmortizedComputations}`,
-                );
-              }
-              pre = variant.install(info, pre, ok);
+              const r = acceptRootResults(OWNER, info.key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
+              failures = r.failures;
+              pre = variant.install(info, pre, r.accepted);
             }
             pre = variant.afterRoots(info, pre, wk.g);
             let p: tf.Tensor;
@@ -249,18 +218,11 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
               p = config.grafting!.direction(wk.graft, wk.direction, step);
             } else {
               p = variant.precondition(info, pre, wk.direction, bc2);
-              if (config.grafting) {
-                const pg = config.grafting.direction(wk.graft, wk.direction, step);
-                p = tf.mul(p, tf.div(tf.norm(pg), tf.add(tf.norm(p), 1e-16)));
-              }
+              if (config.grafting) p = matchGraftingNorm(p, config.grafting.direction(wk.graft, wk.direction, step));
             }
             if (alpha !== 0 && wk.w) p = tf.add(p, tf.mul(wk.w, alpha));
             let momentum: tf.Tensor | null = null;
-            if (config.momentum) {
-              const { momentum: mu, dampening: d, nesterov } = config.momentum;
-              momentum = tf.add(tf.mul(old.momentum as tf.Tensor, mu), d === 0 ? p : tf.mul(p, 1 - d));
-              p = nesterov ? tf.add(d === 0 ? p : tf.mul(p, 1 - d), tf.mul(momentum, mu)) : momentum;
-            }
+            if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
             blocks[info.key] = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
             return p;
           });

@@ -18,7 +18,7 @@ export interface AdagradOptions extends ScaleByAdagradOptions {
  * The defaults (a_0 = 0.1, eps = 1e-7 inside the root) are tf.train.adagrad's on cpu.
  */
 export function adagrad(options: AdagradOptions): GradientTransformation<NamedChainState> {
-  checkKnownOptions('adagrad', options, ['learningRate', 'initialAccumulatorValue', 'eps', 'epsInSqrt']);
+  checkKnownOptions('adagrad', options, ['learningRate', 'initialAccumulatorValue', 'eps', 'epsInSqrt'], true);
   const { learningRate, ...rest } = options;
   return namedChain(['scaleByAdagrad', scaleByAdagrad(rest)], ['scaleByLearningRate', scaleByLearningRate(learningRate)]);
 }

@@ -18,7 +18,7 @@ export interface AdamOptions extends ScaleByAdamOptions {
  * Defaults b1 0.9, b2 0.999, eps 1e-8 (tf.train.adam's eps is 1e-7 on cpu; pass eps: 1e-7 to match).
  */
 export function adam(options: AdamOptions): GradientTransformation<NamedChainState> {
-  checkKnownOptions('adam', options, ['learningRate', 'b1', 'b2', 'eps', 'epsRoot', 'nesterov']);
+  checkKnownOptions('adam', options, ['learningRate', 'b1', 'b2', 'eps', 'epsRoot', 'nesterov'], true);
   const { learningRate, ...adamOptions } = options;
   return namedChain(['scaleByAdam', scaleByAdam(adamOptions)], ['scaleByLearningRate', scaleByLearningRate(learningRate)]);
 }

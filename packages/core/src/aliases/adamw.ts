@@ -24,7 +24,7 @@ export interface AdamwOptions extends ScaleByAdamOptions {
  * i.e. u_t = -lr * ( m^_t / (sqrt(v^_t + epsRoot) + eps) + lambda * p_t ).
  */
 export function adamw(options: AdamwOptions): GradientTransformation<NamedChainState> {
-  checkKnownOptions('adamw', options, ['learningRate', 'b1', 'b2', 'eps', 'epsRoot', 'nesterov', 'weightDecay', 'mask']);
+  checkKnownOptions('adamw', options, ['learningRate', 'b1', 'b2', 'eps', 'epsRoot', 'nesterov', 'weightDecay', 'mask'], true);
   const { learningRate, weightDecay, mask, ...adamOptions } = options;
   return namedChain(
     ['scaleByAdam', scaleByAdam(adamOptions)],

@@ -30,7 +30,7 @@ export interface RmspropOptions extends ScaleByRmsOptions {
  */
 export function rmsprop(options: RmspropOptions): GradientTransformation<NamedChainState> {
   const owner = 'rmsprop';
-  checkKnownOptions(owner, options, ['learningRate', 'decay', 'eps', 'initialScale', 'epsInSqrt', 'centered', 'momentum', 'nesterov']);
+  checkKnownOptions(owner, options, ['learningRate', 'decay', 'eps', 'initialScale', 'epsInSqrt', 'centered', 'momentum', 'nesterov'], true);
   const { learningRate, centered, momentum, nesterov, ...rms } = options;
   const isCentered = checkBoolean(owner, 'centered', centered ?? false);
   const isNesterov = checkBoolean(owner, 'nesterov', nesterov ?? false);

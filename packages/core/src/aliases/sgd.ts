@@ -22,7 +22,7 @@ export interface SgdOptions {
  */
 export function sgd(options: SgdOptions): GradientTransformation<NamedChainState> {
   const owner = 'sgd';
-  checkKnownOptions(owner, options, ['learningRate', 'momentum', 'nesterov']);
+  checkKnownOptions(owner, options, ['learningRate', 'momentum', 'nesterov'], true);
   const nesterov = checkBoolean(owner, 'nesterov', options.nesterov ?? false);
   if (options.momentum === undefined) {
     if (nesterov) throw new RangeError(`${owner}: nesterov = true needs momentum; allowed: set momentum in [0, 1] or nesterov = false`);

@@ -59,6 +59,7 @@ export const DATA_TYPES: Readonly<Record<CheckpointDtype, { new (src: ArrayLike<
   bool: Uint8Array,
 };
 
+/** A path as messages print it: `'a/b'`, or `<root>` for the empty path. */
 export function pathLabel(path: string): string {
   return path === '' ? '<root>' : `'${path}'`;
 }

@@ -30,16 +30,22 @@ function checkEnvelope(checkpoint: Checkpoint): void {
   }
 }
 
+/** Validation order: the parameters first (the likeliest mismatch, and the clearest message), then the rest. */
+function paramsFirst(nodes: readonly WalkedNode[]): WalkedNode[] {
+  const isParam = (n: { path: string }) => n.path === 'params' || n.path.startsWith('params/');
+  return [...nodes.filter(isParam), ...nodes.filter((n) => !isParam(n))];
+}
+
 function checkStructure(expected: readonly WalkedNode[], checkpoint: Checkpoint): void {
   const saved = new Map<string, NodeKind>(checkpoint.structure.map((n) => [n.path, n.kind]));
   const wanted = new Map<string, NodeKind>(expected.map((n) => [n.path, n.kind]));
   const hint = '(was it saved with another transform or other parameters?)';
-  for (const n of expected) {
+  for (const n of paramsFirst(expected)) {
     const k = saved.get(n.path);
     if (k === undefined) fail(`the checkpoint has no ${n.kind} at ${pathLabel(n.path)}, which the state needs ${hint}`);
     if (k !== n.kind) fail(`at ${pathLabel(n.path)} the state has a ${n.kind} but the checkpoint has a ${k} ${hint}`);
   }
-  for (const n of checkpoint.structure) {
+  for (const n of paramsFirst(checkpoint.structure as WalkedNode[])) {
     if (!wanted.has(n.path)) fail(`the checkpoint has a ${n.kind} at ${pathLabel(n.path)}, which the state does not have ${hint}`);
   }
 }
@@ -69,7 +75,7 @@ function rebuild(template: TrainState<StateValue>, checkpoint: Checkpoint): Trai
   const entries = new Map(checkpoint.entries.map((e) => [e.path, e]));
   const values = new Map(checkpoint.values.map((v) => [v.path, v]));
   const byPath = new Map<string, CheckpointEntry | CheckpointValue['value']>();
-  for (const n of nodes) {
+  for (const n of paramsFirst(nodes)) {
     if (n.kind === 'tensor') byPath.set(n.path, checkEntry(n.value as tf.Tensor, n.path, entries.get(n.path)));
     else if (n.kind !== 'object' && n.kind !== 'array') byPath.set(n.path, checkValue(n, values.get(n.path)));
   }

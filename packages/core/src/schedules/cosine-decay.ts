@@ -21,7 +21,7 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const owner = 'cosineDecay';
-  checkKnownOptions(owner, options, ['initValue', 'decaySteps', 'alpha', 'exponent']);
+  checkKnownOptions(owner, options, ['initValue', 'decaySteps', 'alpha', 'exponent'], true);
   const init = checkNumber(owner, 'initValue', options.initValue);
   const steps = checkNumber(owner, 'decaySteps', options.decaySteps, { min: 0, minExclusive: true });
   const alpha = checkNumber(owner, 'alpha', options.alpha ?? 0, { min: 0, max: 1 });

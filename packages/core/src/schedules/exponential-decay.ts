@@ -25,7 +25,7 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const owner = 'exponentialDecay';
-  checkKnownOptions(owner, options, ['initValue', 'transitionSteps', 'decayRate', 'transitionBegin', 'staircase', 'endValue']);
+  checkKnownOptions(owner, options, ['initValue', 'transitionSteps', 'decayRate', 'transitionBegin', 'staircase', 'endValue'], true);
   const init = checkNumber(owner, 'initValue', options.initValue);
   const steps = checkNumber(owner, 'transitionSteps', options.transitionSteps, { min: 0, minExclusive: true });
   const rate = checkNumber(owner, 'decayRate', options.decayRate, { min: 0, minExclusive: true });

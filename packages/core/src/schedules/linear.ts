@@ -20,7 +20,7 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const owner = 'linear';
-  checkKnownOptions(owner, options, ['initValue', 'endValue', 'transitionSteps', 'transitionBegin']);
+  checkKnownOptions(owner, options, ['initValue', 'endValue', 'transitionSteps', 'transitionBegin'], true);
   const init = checkNumber(owner, 'initValue', options.initValue);
   const end = checkNumber(owner, 'endValue', options.endValue);
   const steps = checkNumber(owner, 'transitionSteps', options.transitionSteps, { min: 0 });

@@ -27,7 +27,7 @@ export interface WarmupCosineDecayOptions {
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   const owner = 'warmupCosineDecay';
-  checkKnownOptions(owner, options, ['initValue', 'peakValue', 'warmupSteps', 'decaySteps', 'endValue', 'exponent']);
+  checkKnownOptions(owner, options, ['initValue', 'peakValue', 'warmupSteps', 'decaySteps', 'endValue', 'exponent'], true);
   const init = checkNumber(owner, 'initValue', options.initValue);
   const peak = checkNumber(owner, 'peakValue', options.peakValue);
   const warmup = checkNumber(owner, 'warmupSteps', options.warmupSteps, { min: 0 });

@@ -2,15 +2,15 @@
  * The one impure piece: a training loop that owns its train state.
  *
  * Each `step(batch)`:
- *   (loss, g) = valueAndGrads(params -> lossFn(params, batch))(params_k)
+ *   (loss, g)   = valueAndGrad(p -> lossFn(p, batch), params_k)
  *   state_{k+1} = step(state_k, g, transform)          (the pure step of train-state.ts)
  * then disposes g, the loss tensor and state_k, so the number of live tensors stays flat.
- * The gradients come from `tf.valueAndGrads`, which needs the gradient kernels that
- * `@tensorflow/tfjs` registers: import it once in the application.
+ * Gradients need the kernels `@tensorflow/tfjs` registers: import it once in the application.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, StateValue } from '../transform.js';
-import { disposeTree, leaves, unflatten, type TensorTree } from '../tree.js';
+import { disposeTree, type TensorTree } from '../tree.js';
+import { valueAndGrad } from './value-and-grad.js';
 import { initTrainState, step, type TrainState } from './train-state.js';
 import { setHyperparam } from '../combinators/set-hyperparam.js';
 import { saveCheckpoint } from '../checkpoint/save-checkpoint.js';
@@ -77,29 +77,19 @@ export class Trainer<B = void, S extends StateValue = StateValue, P extends Tens
    */
   step(batch: B): number {
     const old = this.state;
-    const xs = leaves(old.params);
-    const f = (...ps: tf.Tensor[]): tf.Tensor => {
-      const value = this.#loss(unflatten(old.params, ps) as unknown as P, batch);
-      if (!(value instanceof tf.Tensor) || value.rank !== 0) {
-        throw new TypeError(
-          `Trainer: the loss function returned ${value instanceof tf.Tensor ? `a tensor of shape [${value.shape.join(',')}]` : typeof value}; allowed: a scalar tensor`,
-        );
-      }
-      return value;
-    };
-    const { value, grads } = tf.valueAndGrads(f)(xs);
+    const { loss, grads } = valueAndGrad((p: P) => this.#loss(p, batch), old.params);
     let next: TrainState<S, P>;
-    let loss: number;
+    let value: number;
     try {
-      next = step(old, unflatten(old.params, grads) as TensorTree, this.transform);
-      loss = value.dataSync()[0];
+      next = step(old, grads, this.transform);
+      value = loss.dataSync()[0];
     } finally {
-      value.dispose();
-      tf.dispose(grads);
+      loss.dispose();
+      disposeTree(grads);
     }
     this.#state = next;
     disposeTree(old);
-    return loss;
+    return value;
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmptyState, GradientTransformation } from '../transform.js';
-import { treeMapN } from '../tree.js';
+import { assertSameStructure, treeMapN } from '../tree.js';
 import { tidyState } from '../state-tree.js';
 import { checkNumber } from '../validate.js';
 import { masked, type MaskedState } from '../combinators/masked.js';
@@ -16,7 +16,7 @@ import type { LeafSpec } from '../combinators/leaf-labels.js';
 export function addDecayedWeights(
   weightDecay: number,
   mask?: LeafSpec<boolean>,
-): GradientTransformation<EmptyState> | GradientTransformation<MaskedState<EmptyState>> {
+): GradientTransformation<EmptyState | MaskedState<EmptyState>> {
   const owner = 'addDecayedWeights';
   const wd = checkNumber(owner, 'weightDecay', weightDecay, { min: 0 });
   const plain: GradientTransformation<EmptyState> = {
@@ -25,18 +25,9 @@ export function addDecayedWeights(
       if (params === undefined) {
         throw new TypeError(`${owner}: params are required; pass them as the third argument of update (step() does)`);
       }
-      treeMapN(
-        ([u, p], path) => {
-          if (!tf.util.arraysEqual(u.shape, p.shape)) {
-            throw new TypeError(`${owner}: the update at '${path}' has shape [${u.shape.join(',')}] but the parameter has shape [${p.shape.join(',')}]`);
-          }
-          return u;
-        },
-        [updates, params],
-        ['updates', 'params'],
-      );
+      assertSameStructure(params, updates, ['params', 'updates'], true);
       return tidyState(() => [treeMapN(([u, p]) => tf.add(u, tf.mul(p, wd)), [updates, params]), {}] as [typeof updates, EmptyState]);
     },
   };
-  return mask === undefined ? plain : masked(plain, mask);
+  return (mask === undefined ? plain : masked(plain, mask)) as GradientTransformation<EmptyState | MaskedState<EmptyState>>;
 }

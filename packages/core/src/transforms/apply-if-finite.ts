@@ -55,10 +55,12 @@ export function applyIfFinite<S extends StateValue>(
       }
       return tidyState(() => {
         const [out, innerNext] = tx.update(updates, state.inner, params);
+        // Size-0 leaves are skipped: they hold no value, and tfjs 4.22's tf.all of an empty
+        // tensor returns false.
         const checked: Array<[string, tf.Tensor]> = [
           ...leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${label(p)}`, g]),
           ...leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${label(p)}`, u]),
-        ];
+        ].filter(([, t]) => t.size > 0);
         const flags = checked.length === 0 ? new Uint8Array(0) : tf.stack(checked.map(([, t]) => tf.all(tf.isFinite(t)))).dataSync();
         const bad = checked.findIndex((_, i) => flags[i] === 0);
         if (bad < 0) {

@@ -19,15 +19,15 @@ export interface ScaleByLearningRateOptions {
 export function scaleByLearningRate(
   learningRate: ScalarOrSchedule,
   options: ScaleByLearningRateOptions = {},
-): GradientTransformation<EmptyState> | GradientTransformation<CountState> {
+): GradientTransformation<EmptyState | CountState> {
   const owner = 'scaleByLearningRate';
   checkKnownOptions(owner, options, ['flipSign']);
   const lr = checkScalarOrSchedule(owner, 'learningRate', learningRate, { min: 0 });
   const sign = checkBoolean(owner, 'flipSign', options.flipSign ?? true) ? -1 : 1;
-  if (typeof lr === 'number') return scale(sign * lr);
+  if (typeof lr === 'number') return scale(sign * lr) as GradientTransformation<EmptyState | CountState>;
   return scaleBySchedule(
     (count) => sign * checkNumber(owner, `learningRate (schedule at count ${count})`, lr(count), { min: 0 }),
     owner,
     'learningRate',
-  );
+  ) as GradientTransformation<EmptyState | CountState>;
 }

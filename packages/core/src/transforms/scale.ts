@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmptyState, GradientTransformation } from '../transform.js';
 import { treeMap } from '../tree.js';
+import { tidyState } from '../state-tree.js';
 import { checkNumber } from '../validate.js';
 
 /**
@@ -11,6 +12,6 @@ export function scale(step: number): GradientTransformation<EmptyState> {
   const s = checkNumber('scale', 'step', step);
   return {
     init: () => ({}),
-    update: (updates) => [tf.tidy(() => treeMap((u) => tf.mul(u, s), updates) as tf.TensorContainer) as never, {}],
+    update: (updates) => [tidyState(() => treeMap((u) => tf.mul(u, s), updates)), {}],
   };
 }

@@ -22,8 +22,8 @@ export interface TraceOptions {
  */
 export function trace(options: TraceOptions): GradientTransformation<TraceState> {
   const owner = 'trace';
-  checkKnownOptions(owner, options, ['decay', 'nesterov']);
-  const mu = checkNumber(owner, 'decay', options?.decay, { min: 0, max: 1 });
+  checkKnownOptions(owner, options, ['decay', 'nesterov'], true);
+  const mu = checkNumber(owner, 'decay', options.decay, { min: 0, max: 1 });
   const nesterov = checkBoolean(owner, 'nesterov', options.nesterov ?? false);
   return {
     init: (params) => tidyState(() => ({ trace: perParam(params, (p) => tf.zerosLike(p)) })),

@@ -20,8 +20,10 @@ export interface DeathSignal {
   readonly cells: Int32Array;
   readonly index: number;
   readonly value: number;
-  /** UTF-8 text of the fatal error, NUL-padded; may be shared with the live protocol. */
+  /** UTF-8 text of the fatal error, NUL-padded. */
   readonly message?: Uint8Array;
+  /** Also add 1 to wake.cells[wake.index] and notify it (a counter the parent waits on). */
+  readonly wake?: { readonly cells: Int32Array; readonly index: number };
 }
 
 const BOOTSTRAP = `
@@ -39,6 +41,10 @@ if (death) {
   process.on('exit', () => {
     Atomics.store(death.cells, death.index, death.value);
     Atomics.notify(death.cells, death.index);
+    if (death.wake) {
+      Atomics.add(death.wake.cells, death.wake.index, 1);
+      Atomics.notify(death.wake.cells, death.wake.index);
+    }
   });
 }
 (async () => {
@@ -86,7 +92,7 @@ export function siblingModule(base: string | URL, relativeWithoutExtension: stri
 export function startModuleWorker(
   entry: URL,
   workerData: Record<string, unknown>,
-  options: { death?: DeathSignal; name?: string; resourceLimits?: import('node:worker_threads').ResourceLimits } = {},
+  options: { death?: DeathSignal; name?: string; transferList?: readonly import('node:worker_threads').TransferListItem[] } = {},
 ): Worker {
   const boot = { entry: entry.href, tsx: tsxFor(entry), death: options.death };
   return new Worker(BOOTSTRAP, {
@@ -94,7 +100,7 @@ export function startModuleWorker(
     execArgv: [],
     workerData: { ...workerData, __boot: boot },
     name: options.name,
-    resourceLimits: options.resourceLimits,
+    transferList: options.transferList ? [...options.transferList] : undefined,
     stdout: false,
     stderr: false,
   });

@@ -32,7 +32,7 @@ export function blockLayout(shape: readonly number[], maxPreconditionerDim: numb
   const merged = mergeSmallDims(shape, maxPreconditionerDim, targetOrder);
   if (merged[0] === 0) return { shape: [...shape], merged, grid: [0], blocks: [] };
   const b = maxPreconditionerDim;
-  const grid = merged.map((n) => Math.ceil(n / b));
+  const grid = merged.map((n) => (Number.isFinite(b) ? Math.ceil(n / b) : 1));
   const blocks: BlockSpec[] = [];
   const count = grid.reduce((p, g) => p * g, 1);
   for (let index = 0; index < count; index++) {

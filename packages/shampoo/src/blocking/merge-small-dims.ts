@@ -11,13 +11,13 @@
  * 1e6 (target 1) -> [393216]; 1e6 with target 2 -> [32, 12288].
  * The product of the result always equals the product of `shape`.
  */
-import { checkWith as checkNumber } from '../validate.js';
+import { checkWith } from '../validate.js';
 
 export function mergeSmallDims(shape: readonly number[], threshold: number, target = 1): number[] {
-  checkNumber('mergeSmallDims', 'threshold', threshold, (v) => v >= 1, 'a number >= 1 (Infinity allowed)');
-  checkNumber('mergeSmallDims', 'target', target, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+  checkWith('mergeSmallDims', 'threshold', threshold, (v) => v >= 1, 'a number >= 1 (Infinity allowed)');
+  checkWith('mergeSmallDims', 'target', target, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
   shape.forEach((d, i) =>
-    checkNumber('mergeSmallDims', `shape[${i}]`, d, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'),
+    checkWith('mergeSmallDims', `shape[${i}]`, d, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0'),
   );
   if (shape.some((d) => d === 0)) return [0];
   const dims = shape.filter((d) => d !== 1);

@@ -39,7 +39,7 @@ export function spectralDescentVariant(options: SpectralDescentOptions): Shampoo
       const [rows, cols] = block.shape;
       const scale = options.scaleByDims(cols, rows);
       return tf.tidy(() => {
-        const o = newtonSchulzTensor(direction as tf.Tensor2D, { steps: options.steps, coefficients: options.coefficients });
+        const o = newtonSchulzTensor(direction as tf.Tensor2D, { steps: options.steps, coefficients: [...options.coefficients] as [number, number, number] });
         return scale === 1 ? o : tf.mul(o, scale);
       });
     },

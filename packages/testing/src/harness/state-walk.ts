@@ -1,157 +1,114 @@
 /**
- * Walking optimizer state (core's `StateValue`: tensors, numbers, booleans, strings, null,
- * arrays and plain objects) for the transform harness: collecting its tensors, snapshotting
- * it to detect mutation, and comparing the structure of two states.
+ * Helpers of the transform harness over optimizer state (core's `StateValue`: tensors,
+ * numbers, booleans, strings, null in arrays and plain objects), built on core's
+ * `stateLeavesWithPaths`: collecting tensors with their paths, snapshotting a value to
+ * detect mutation, and comparing the structure of two states.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { joinPath } from '@shampoo-ts/core';
-
-/** One node of a state or tree, with its path (core's convention, '' for the root). */
-export type StateNode =
-  | { path: string; kind: 'tensor'; tensor: tf.Tensor }
-  | { path: string; kind: 'primitive'; value: number | boolean | string | null }
-  | { path: string; kind: 'array'; length: number }
-  | { path: string; kind: 'object'; keys: string[] };
+import { stateLeavesWithPaths, type StateLeaf } from '@shampoo-ts/core';
 
 /** Label of a path in messages: `'a/b'`, or `<root>`. */
 export function pathLabel(path: string): string {
   return path === '' ? '<root>' : `'${path}'`;
 }
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Every node of `value` in depth-first order (object keys sorted). Throws naming the path
- * (with `name`) on anything that is not plain state data, such as a typed array, a
- * function, undefined or a class instance.
- */
-export function stateNodes(value: unknown, name: string): StateNode[] {
-  const out: StateNode[] = [];
-  const visit = (x: unknown, path: string): void => {
-    if (x instanceof tf.Tensor) out.push({ path, kind: 'tensor', tensor: x });
-    else if (x === null || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') out.push({ path, kind: 'primitive', value: x });
-    else if (Array.isArray(x)) {
-      out.push({ path, kind: 'array', length: x.length });
-      x.forEach((c, i) => visit(c, joinPath(path, i)));
-    } else if (isPlainObject(x)) {
-      const keys = Object.keys(x).sort();
-      out.push({ path, kind: 'object', keys });
-      for (const k of keys) visit(x[k], joinPath(path, k));
-    } else {
-      const what = x === undefined ? 'undefined' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
-      throw new TypeError(
-        `${name} at ${pathLabel(path)} is ${what}; allowed: tensors, numbers, booleans, strings, null, arrays and plain objects`,
-      );
-    }
-  };
-  visit(value, '');
-  return out;
+/** Leaves of a state with their paths; an invalid node (typed array, function, undefined) throws, prefixed by `name`. */
+export function stateLeaves(value: unknown, name: string): Array<[string, StateLeaf]> {
+  try {
+    return stateLeavesWithPaths(value);
+  } catch (e) {
+    throw new TypeError(`${name} is not plain state data (tensors, numbers, booleans, strings, null, arrays, plain objects): ${(e as Error).message}`);
+  }
 }
 
 /** The distinct tensor objects in `value`, each with the first path it appears at. */
 export function tensorsOf(value: unknown, name: string): Map<tf.Tensor, string> {
   const out = new Map<tf.Tensor, string>();
-  for (const node of stateNodes(value, name)) {
-    if (node.kind === 'tensor' && !out.has(node.tensor)) out.set(node.tensor, node.path);
+  for (const [path, leaf] of stateLeaves(value, name)) {
+    if (leaf instanceof tf.Tensor && !out.has(leaf)) out.set(leaf, path);
   }
   return out;
 }
 
-/** A deep record of a value: structure, primitives, tensor identities and a copy of their data. */
+/** A deep record of a value: its leaves by path, tensor identities and a copy of their bytes. */
 export interface Snapshot {
   name: string;
-  nodes: StateNode[];
-  data: Map<tf.Tensor, Uint8Array>;
+  leaves: Array<[string, StateLeaf]>;
+  bytes: Map<tf.Tensor, Uint8Array>;
 }
 
 function tensorBytes(t: tf.Tensor): Uint8Array {
-  const d = t.dataSync() as ArrayLike<number> & { buffer?: ArrayBufferLike; byteOffset?: number; byteLength?: number };
+  const d = t.dataSync() as unknown;
   if (ArrayBuffer.isView(d)) return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
-  return new TextEncoder().encode(JSON.stringify(Array.from(d as ArrayLike<unknown>)));
+  return new TextEncoder().encode(JSON.stringify(d)); // string tensors
 }
 
 /** Records `value` so that `findMutation` can later tell whether anything in it changed. */
 export function snapshot(value: unknown, name: string): Snapshot {
-  const nodes = stateNodes(value, name);
-  const data = new Map<tf.Tensor, Uint8Array>();
-  for (const n of nodes) {
-    if (n.kind === 'tensor') {
-      if (n.tensor.isDisposed) throw new Error(`${name} at ${pathLabel(n.path)} is already disposed`);
-      if (!data.has(n.tensor)) data.set(n.tensor, tensorBytes(n.tensor));
+  const leaves = stateLeaves(value, name);
+  const bytes = new Map<tf.Tensor, Uint8Array>();
+  for (const [path, leaf] of leaves) {
+    if (leaf instanceof tf.Tensor && !bytes.has(leaf)) {
+      if (leaf.isDisposed) throw new Error(`${name} at ${pathLabel(path)} is already disposed`);
+      bytes.set(leaf, tensorBytes(leaf));
     }
   }
-  return { name, nodes, data };
+  return { name, leaves, bytes };
 }
 
 /**
  * The first change between `snap` and the current contents of the same `value`, as a
- * message, or undefined: a container changed in place, a leaf replaced, a tensor disposed or
- * its bytes changed (a tf.Variable assigned, a backend buffer written).
+ * message, or undefined: leaves added, removed or replaced in place, a primitive changed, a
+ * tensor disposed or its bytes changed (a tf.Variable assigned, a backend buffer written).
  */
 export function findMutation(snap: Snapshot, value: unknown): string | undefined {
-  let now: StateNode[];
+  let now: Array<[string, StateLeaf]>;
   try {
-    now = stateNodes(value, snap.name);
+    now = stateLeaves(value, snap.name);
   } catch (e) {
     return `${snap.name} was changed in place: ${(e as Error).message}`;
   }
   const where = (p: string): string => `${snap.name} at ${pathLabel(p)}`;
-  for (let i = 0; i < Math.max(now.length, snap.nodes.length); i++) {
-    const before = snap.nodes[i];
-    const after = now[i];
-    if (!before || !after || before.path !== after.path || before.kind !== after.kind) {
-      const p = (before ?? after).path;
-      return `${where(p)} was changed in place (its structure differs from before the call)`;
-    }
-    if (before.kind === 'array' && after.kind === 'array' && before.length !== after.length) return `${where(before.path)} changed length in place`;
-    if (before.kind === 'object' && after.kind === 'object' && before.keys.join() !== after.keys.join()) {
-      return `${where(before.path)} changed keys in place: [${before.keys}] -> [${after.keys}]`;
-    }
-    if (before.kind === 'primitive' && after.kind === 'primitive' && !Object.is(before.value, after.value)) {
-      return `${where(before.path)} was changed in place from ${String(before.value)} to ${String(after.value)}`;
-    }
-    if (before.kind === 'tensor' && after.kind === 'tensor') {
-      if (before.tensor !== after.tensor) return `${where(before.path)} was replaced by another tensor in place`;
-      if (before.tensor.isDisposed) return `${where(before.path)} was disposed (a transform must never dispose what it is given)`;
-      const bytes = tensorBytes(before.tensor);
-      const old = snap.data.get(before.tensor) as Uint8Array;
-      if (bytes.length !== old.length || bytes.some((b, k) => b !== old[k])) return `${where(before.path)} had its values changed in place`;
+  const current = new Map(now);
+  for (const [path, before] of snap.leaves) {
+    if (!current.has(path)) return `${where(path)} was removed in place (the structure differs from before the call)`;
+    const after = current.get(path);
+    if (before instanceof tf.Tensor) {
+      if (before !== after) return `${where(path)} was replaced in place`;
+      if (before.isDisposed) return `${where(path)} was disposed (a transform must never dispose what it is given)`;
+      const bytes = tensorBytes(before);
+      const old = snap.bytes.get(before) as Uint8Array;
+      if (bytes.length !== old.length || bytes.some((b, k) => b !== old[k])) return `${where(path)} had its values changed in place`;
+    } else if (!Object.is(before, after)) {
+      return `${where(path)} was changed in place from ${String(before)} to ${after instanceof tf.Tensor ? 'a tensor' : String(after)}`;
     }
   }
-  return undefined;
+  const known = new Set(snap.leaves.map(([p]) => p));
+  const added = now.find(([p]) => !known.has(p));
+  return added ? `${where(added[0])} was added in place (the structure differs from before the call)` : undefined;
+}
+
+function describeLeaf(leaf: StateLeaf | undefined): string {
+  if (leaf === undefined) return 'nothing';
+  if (leaf instanceof tf.Tensor) return `a ${leaf.dtype} tensor of shape [${leaf.shape.join(',')}]`;
+  return leaf === null ? 'null' : `a ${typeof leaf}`;
 }
 
 /**
- * The first path where two states differ in structure (containers, keys, lengths, the type
- * of primitives, tensor shapes and dtypes), described as a message, or undefined.
+ * The first leaf where two states differ in structure (its path, the type of primitives,
+ * tensor shapes and dtypes), described as a message, or undefined.
  */
 export function stateStructureDifference(a: unknown, b: unknown, names: [string, string]): string | undefined {
-  const na = stateNodes(a, names[0]);
-  const nb = stateNodes(b, names[1]);
-  const describe = (n: StateNode | undefined): string => {
-    if (!n) return 'nothing';
-    switch (n.kind) {
-      case 'tensor':
-        return `a ${n.tensor.dtype} tensor of shape [${n.tensor.shape.join(',')}]`;
-      case 'primitive':
-        return n.value === null ? 'null' : `a ${typeof n.value}`;
-      case 'array':
-        return `an array of length ${n.length}`;
-      case 'object':
-        return `an object with keys [${n.keys.join(', ')}]`;
-    }
-  };
-  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
-    const x = na[i];
-    const y = nb[i];
-    if (x?.path !== y?.path || describe(x) !== describe(y)) {
-      const p = (x ?? y)?.path ?? '';
-      return `${names[0]} has ${describe(x)} at ${pathLabel(x?.path ?? p)}, ${names[1]} has ${describe(y)} at ${pathLabel(y?.path ?? p)}`;
+  const la = stateLeaves(a, names[0]);
+  const lb = stateLeaves(b, names[1]);
+  const mb = new Map(lb);
+  for (const [path, x] of la) {
+    const y = mb.get(path);
+    if (!mb.has(path) || describeLeaf(x) !== describeLeaf(y)) {
+      return `${names[0]} has ${describeLeaf(x)} at ${pathLabel(path)}, ${names[1]} has ${mb.has(path) ? describeLeaf(y) : 'nothing'} there`;
     }
   }
-  return undefined;
+  const ma = new Map(la);
+  const extra = lb.find(([p]) => !ma.has(p));
+  return extra ? `${names[0]} has nothing at ${pathLabel(extra[0])}, ${names[1]} has ${describeLeaf(extra[1])} there` : undefined;
 }

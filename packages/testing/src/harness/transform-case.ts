@@ -4,7 +4,7 @@
  * random cases; call it directly to check your own model's trees.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeTree, firstStructureDifference, leavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { checkTransform, disposeTree, firstStructureDifference, leavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
 import { findMutation, pathLabel, snapshot, stateStructureDifference, tensorsOf } from './state-walk.js';
 
 export interface TransformCheckOptions {
@@ -21,15 +21,20 @@ export type TransformSource = GradientTransformation<any> | (() => GradientTrans
 
 /** The transform of a `TransformSource` (calls the factory). */
 export function resolveTransform(source: TransformSource): GradientTransformation<any> {
-  const tx = typeof source === 'function' ? source() : source;
-  if (!tx || typeof tx.init !== 'function' || typeof tx.update !== 'function') {
-    throw new TypeError(`transform is ${String(tx)}; allowed: an object with init and update functions, or a function returning one`);
-  }
-  return tx;
+  return checkTransform('transform harness', 'the transform', typeof source === 'function' ? source() : source);
 }
 
 function fail(where: string, message: string): never {
   throw new Error(`${where}: ${message}`);
+}
+
+/** Runs `fn`, prefixing any error it throws with `where`. */
+function guard<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    return fail(where, (e as Error).message);
+  }
 }
 
 function firstNonFinite(value: unknown, name: string): string | undefined {
@@ -84,7 +89,7 @@ export function checkTransformCase(
     live.push(state);
     const mutated = findMutation(paramSnap, params);
     if (mutated) fail('init', mutated);
-    let stateTensors = tensorsOf(state, 'state');
+    let stateTensors = guard('init', () => tensorsOf(state, 'the initial state'));
     const shared = sharedTensor(stateTensors, 'the initial state', [[paramTensors, 'params']]);
     if (shared) fail('init', shared);
     expectCount('init', before, stateTensors.size);
@@ -113,8 +118,8 @@ export function checkTransformCase(
       leavesWithPaths(updates).forEach(([path, u], k) => {
         if (u.dtype !== gl[k][1].dtype) fail(where, `updates at ${pathLabel(path)} have dtype ${u.dtype}; the gradients have ${gl[k][1].dtype}`);
       });
-      const updTensors = tensorsOf(updates, 'updates');
-      const nextTensors = tensorsOf(next, 'state');
+      const updTensors = guard(where, () => tensorsOf(updates, 'updates'));
+      const nextTensors = guard(where, () => tensorsOf(next, 'the new state'));
       const owned: Array<[Map<tf.Tensor, string>, string]> = [[gradTensors, 'the gradients'], [stateTensors, 'the previous state'], [paramTensors, 'params']];
       const s1 = sharedTensor(updTensors, 'updates', owned) ?? sharedTensor(nextTensors, 'the new state', [...owned, [updTensors, 'updates']]);
       if (s1) fail(where, s1);

@@ -1,7 +1,8 @@
 /**
  * An independent float64 reference eigensolver: the cyclic Jacobi method.
  *
- * Slow (about 10 n^3 flops per sweep, typically 6-12 sweeps) and very accurate; it is
+ * Slow (about 6 n^3 flops per sweep; at most 21 sweeps measured for SPD matrices with n = 32..256
+ * and cond up to 1e10, about 0.1 s at n = 128) and very accurate; it is
  * deliberately a different algorithm from the tridiagonalisation/QL solver of
  * @shampoo-ts/linalg, so the two can check each other.
  */

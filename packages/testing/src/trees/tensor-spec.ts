@@ -4,7 +4,7 @@
  * builds the tensors itself (`buildTensorTree`) and disposes them, and leak checks stay exact.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, type Tree } from '@shampoo-ts/core';
+import { joinPath, leavesWithPaths, type Tree } from '@shampoo-ts/core';
 import { shapeSize } from '../arbitraries/shapes.js';
 
 /** A float32 tensor as data: its shape and its values in row-major order. */
@@ -43,10 +43,10 @@ export function specLeavesWithPaths(spec: TreeSpec): Array<[string, TensorSpec]>
 export function mapSpecTree<R>(spec: TreeSpec, fn: (leaf: TensorSpec, path: string) => R): Tree<R> {
   const visit = (node: unknown, path: string): unknown => {
     if (isTensorSpec(node)) return fn(node, path);
-    if (Array.isArray(node)) return node.map((child, i) => visit(child, path === '' ? String(i) : `${path}/${i}`));
+    if (Array.isArray(node)) return node.map((child, i) => visit(child, joinPath(path, i)));
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(node as object).sort()) {
-      out[key] = visit((node as Record<string, unknown>)[key], path === '' ? key : `${path}/${key}`);
+      out[key] = visit((node as Record<string, unknown>)[key], joinPath(path, key));
     }
     return out;
   };

@@ -1,0 +1,63 @@
+/**
+ * Speed of one training step of a small MNIST-sized conv net, wasm vs cpu, and of the
+ * Conv2DBackpropFilter kernel alone. Not part of the test suite (the cpu step takes
+ * seconds). Run from the repo root:
+ *   npx tsx packages/backends/scripts/conv-train-step-speed.mts [repeats]
+ * Prints medians in milliseconds.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../src/index.js';
+
+const repeats = Number(process.argv[2] ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void, n: number): number {
+  fn();
+  const ts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+async function measure(backend: 'wasm' | 'cpu', n: number) {
+  await useBackend(backend);
+  const model = tf.sequential({ layers: [
+    tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 10, activation: 'softmax' }),
+  ] });
+  const opt = tf.train.sgd(0.01);
+  const x = tf.randomNormal([32, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([32], 0, 10, 'int32'), 10);
+  const trainStep = time(() => {
+    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor), true) as tf.Scalar;
+    loss.dataSync();
+    loss.dispose();
+  }, n);
+  const xx = tf.randomNormal([32, 28, 28, 16]);
+  const dy = tf.randomNormal([32, 28, 28, 32]);
+  const filterGrad = time(() => {
+    const r = tf.engine().runKernel('Conv2DBackpropFilter', { x: xx, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 32] }) as tf.Tensor;
+    r.dataSync();
+    r.dispose();
+  }, n);
+  tf.dispose([x, y, xx, dy]);
+  model.dispose();
+  return { trainStep, filterGrad };
+}
+
+const wasm = await measure('wasm', repeats);
+const cpu = await measure('cpu', Math.min(repeats, 3));
+const flops = 2 * 32 * 28 * 28 * 3 * 3 * 16 * 32;
+console.log(`conv net train step (batch 32, 28x28x1, conv16-pool-conv32-pool-dense10): wasm ${wasm.trainStep.toFixed(1)} ms, cpu ${cpu.trainStep.toFixed(1)} ms, speed-up ${(cpu.trainStep / wasm.trainStep).toFixed(1)}x`);
+console.log(`Conv2DBackpropFilter 32x28x28x16 -> 3x3x16x32 (${(flops / 1e6).toFixed(0)} MFLOP): wasm ${wasm.filterGrad.toFixed(1)} ms (${(flops / wasm.filterGrad / 1e6).toFixed(1)} GFLOP/s), cpu ${cpu.filterGrad.toFixed(1)} ms (${(flops / cpu.filterGrad / 1e6).toFixed(2)} GFLOP/s)`);

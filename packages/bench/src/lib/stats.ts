@@ -1,0 +1,32 @@
+/** Timing helpers: medians of repeated runs after warm-up. */
+
+/** The median (mean of the two middle values for an even count); throws on an empty list. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median: empty list');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : 0.5 * (s[mid - 1] + s[mid]);
+}
+
+export interface Timing {
+  /** Wall-clock milliseconds of each timed run. */
+  runsMs: number[];
+  medianMs: number;
+  minMs: number;
+}
+
+/**
+ * Runs `fn` `warmup` times untimed (JIT and WebAssembly tier-up), then `runs` times timed
+ * with performance.now(); returns every time, the median and the minimum.
+ */
+export function timeRuns(fn: () => unknown, runs: number, warmup = 1): Timing {
+  if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`timeRuns: runs must be an integer >= 1, got ${runs}`);
+  for (let i = 0; i < warmup; i++) fn();
+  const runsMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    runsMs.push(performance.now() - t);
+  }
+  return { runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs) };
+}

@@ -1,0 +1,224 @@
+/**
+ * Data-parallel Distributed Shampoo (algorithm.md section 7) as a gradient transformation:
+ * a drop-in replacement for scaleByShampoo on each rank of a communicator.
+ *
+ * One step on rank r of N, with the block plan (every parameter blocked on every rank,
+ * blocks assigned to ranks by greedy LPT, see block-plan.ts):
+ *   1. g <- allReduce(g_r, mean): the gradients averaged over ranks, summed in rank order
+ *      (one collective for all parameters; skipped with averageGradients: false);
+ *   2. for the blocks r owns only: statistics, roots, grafting, filtered gradient, weight
+ *      decay and momentum, by scaleByShampoo (so r keeps optimizer state for its blocks only);
+ *   3. one allGather shares every rank's block directions (float32, or float16/bfloat16);
+ *   4. every rank assembles all blocks into the full direction P.
+ * In float32, P is bitwise the P of scaleByShampoo on one rank given the averaged
+ * gradients: each block gets the same computation, wherever it runs. With float16/bfloat16
+ * every direction value is rounded once (relative error <= 2^-11 / 2^-8), the same way on
+ * every rank, so the ranks stay identical to each other.
+ *
+ * init is a collective too: the ranks compare options, parameter shapes, block assignment
+ * and world size, and all throw the same error if they differ. If one rank's step fails,
+ * every rank throws (the failure travels in the all-gather), and no state changes.
+ * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import {
+  assembleBlocks,
+  resolveShampooConfig,
+  scaleByShampoo,
+  splitBlocks,
+  type ShampooOptions,
+  type ShampooState,
+} from '@shampoo-ts/shampoo';
+import type { Communicator } from '../comm/communicator.js';
+import type { CostModel } from '../assignment/cost-model.js';
+import { blockPlan, WHOLE_BLOCK_TARGET, type BlockPlan } from './block-plan.js';
+import { decodeDirections, encodeDirections, encodeFailure, fnv1a, STATUS_FAILED, type CommunicationDtype } from './direction-codec.js';
+import { checkRanksAgree, describeValue } from './handshake.js';
+
+/** How the optimizer is spread over the ranks. */
+export interface DistributionOptions {
+  /** The group of ranks (single process, worker threads, MPI). */
+  communicator: Communicator;
+  /** Dtype of the direction all-gather (default 'float32', exact). */
+  communicationDtype?: CommunicationDtype;
+  /** Cost of a block for the assignment (default bytesCost(): float32 bytes rounded up to 64). */
+  costModel?: CostModel;
+  /** Average the gradients over ranks before the step (default true). */
+  averageGradients?: boolean;
+  /** The number of ranks this program expects; checked against the communicator on every rank. */
+  worldSize?: number;
+}
+
+/** State of distributedScaleByShampoo on one rank. */
+export interface DistributedShampooState {
+  readonly [key: string]: StateValue;
+  readonly rank: number;
+  readonly size: number;
+  /** scaleByShampoo's state for this rank's blocks only, keyed `<path>#<block>`. */
+  readonly shampoo: ShampooState;
+}
+
+const OWNER = 'distributedScaleByShampoo';
+const DTYPES: readonly CommunicationDtype[] = ['float32', 'float16', 'bfloat16'];
+
+function checkCommunicator(comm: unknown): Communicator {
+  const c = comm as Partial<Communicator> | null;
+  if (c === null || typeof c !== 'object' || typeof c.allGather !== 'function' || typeof c.allReduce !== 'function' || typeof c.rank !== 'number' || typeof c.size !== 'number') {
+    throw new TypeError(`${OWNER}: communicator = ${String(comm)} is not allowed; allowed: a Communicator (singleProcessCommunicator(), threadCommunicator(...), mpiCommunicator())`);
+  }
+  return c as Communicator;
+}
+
+/** Averages every leaf over the ranks with one allReduce (leaves in tree order). */
+function averageOverRanks(comm: Communicator, grads: readonly (readonly [string, tf.Tensor])[]): tf.Tensor[] {
+  const total = grads.reduce((n, [, g]) => n + g.size, 0);
+  const flat = new Float32Array(total);
+  let offset = 0;
+  for (const [, g] of grads) {
+    flat.set(g.dataSync() as Float32Array, offset);
+    offset += g.size;
+  }
+  const mean = comm.allReduce(flat, 'mean');
+  offset = 0;
+  return grads.map(([, g]) => {
+    const t = tf.tensor(mean.subarray(offset, offset + g.size), g.shape, 'float32');
+    offset += g.size;
+    return t;
+  });
+}
+
+/** The Shampoo step spread over the ranks of `distribution.communicator` (see the module comment). */
+export function distributedScaleByShampoo(options: ShampooOptions = {}, distribution: DistributionOptions): GradientTransformation<DistributedShampooState> {
+  checkKnownOptions(OWNER, distribution, ['communicator', 'communicationDtype', 'costModel', 'averageGradients', 'worldSize']);
+  if (distribution === undefined) throw new TypeError(`${OWNER}: distribution = undefined is not allowed; allowed: { communicator, ... }`);
+  const comm = checkCommunicator(distribution.communicator);
+  const dtype = distribution.communicationDtype ?? 'float32';
+  if (!DTYPES.includes(dtype)) {
+    throw new RangeError(`${OWNER}: communicationDtype = ${JSON.stringify(dtype)} is not allowed; allowed: 'float32', 'float16' or 'bfloat16'`);
+  }
+  const average = checkBoolean(OWNER, 'averageGradients', distribution.averageGradients ?? true);
+  const worldSize = distribution.worldSize === undefined ? undefined : checkNumber(OWNER, 'worldSize', distribution.worldSize, { min: 1, integer: true });
+  if (distribution.costModel !== undefined && typeof distribution.costModel !== 'function') {
+    throw new TypeError(`${OWNER}: costModel = ${String(distribution.costModel)} is not allowed; allowed: a function (blockShape) => cost`);
+  }
+  const config = resolveShampooConfig(options);
+  const inner = scaleByShampoo({ ...options, targetParameterDimensionality: WHOLE_BLOCK_TARGET });
+
+  const plans = new Map<string, BlockPlan>();
+  const planOf = (leaves: readonly (readonly [string, tf.Tensor])[]): BlockPlan => {
+    const parameters = leaves.map(([p, t]) => [p, t.shape] as const);
+    const signature = JSON.stringify(parameters);
+    let plan = plans.get(signature);
+    if (!plan) {
+      plan = blockPlan(OWNER, parameters, config.maxPreconditionerDim, config.targetParameterDimensionality, comm.size, distribution.costModel);
+      plans.set(signature, plan);
+    }
+    return plan;
+  };
+  /** This rank's blocks of each leaf, as a flat tree keyed by block key. */
+  const ownedBlocks = (plan: BlockPlan, leaves: readonly (readonly [string, tf.Tensor])[]): Record<string, tf.Tensor> => {
+    const owned: Record<string, tf.Tensor> = {};
+    const mine = new Set(plan.assignment.blocksByOwner[comm.rank]);
+    for (const [path, t] of leaves) {
+      const blocks = plan.blocks.filter((b) => b.path === path && mine.has(b.index));
+      if (blocks.length === 0) continue;
+      const parts = splitBlocks(t, plan.layouts.get(path)!);
+      for (const b of blocks) owned[b.key] = parts[b.local];
+    }
+    return owned;
+  };
+
+  return {
+    init(params: TensorTree): DistributedShampooState {
+      const leaves = leavesWithPaths(params);
+      const plan = planOf(leaves);
+      checkRanksAgree(
+        OWNER,
+        comm,
+        {
+          options: describeValue(options),
+          communicationDtype: dtype,
+          averageGradients: average,
+          parameters: leaves.map(([p, t]) => [p, t.shape]),
+          owners: plan.assignment.owners,
+        },
+        worldSize,
+      );
+      const shampoo = tf.tidy(() => inner.init(ownedBlocks(plan, leaves)) as unknown as tf.TensorContainer) as unknown as ShampooState;
+      return { rank: comm.rank, size: comm.size, shampoo };
+    },
+
+    update(updates: TensorTree, state: DistributedShampooState, params?: TensorTree): [TensorTree, DistributedShampooState] {
+      if (state === null || typeof state !== 'object' || state.rank !== comm.rank || state.size !== comm.size) {
+        const got = state && typeof state === 'object' ? `rank ${String(state.rank)} of ${String(state.size)}` : String(state);
+        throw new RangeError(`${OWNER}: state = ${got} is not allowed; allowed: the state that init built on this rank (rank ${comm.rank} of ${comm.size})`);
+      }
+      const gradLeaves = leavesWithPaths(updates);
+      const step = (state.shampoo?.step ?? 0) + 1;
+      const result = tf.tidy(() => {
+        let innerState: ShampooState | undefined;
+        // 1. Gradients averaged over ranks (a length mismatch fails on every rank).
+        const grads = average ? averageOverRanks(comm, gradLeaves) : gradLeaves.map(([, g]) => g);
+        const averaged = gradLeaves.map(([p], i) => [p, grads[i]] as const);
+        // 2. This rank's blocks. Nothing here may skip the all-gather below: a failure
+        //    travels in it, so that every rank stops at the same point.
+        const signature = JSON.stringify(gradLeaves.map(([p, t]) => [p, t.shape]));
+        const planHash = fnv1a(signature);
+        let plan: BlockPlan | undefined;
+        let message: Uint8Array;
+        try {
+          plan = planOf(gradLeaves);
+          const ownedParams = params === undefined ? undefined : ownedBlocks(plan, leavesWithPaths(params));
+          const [directions, next] = inner.update(ownedBlocks(plan, averaged), state.shampoo, ownedParams);
+          innerState = next;
+          const mine = plan.assignment.blocksByOwner[comm.rank];
+          const flat = new Float32Array(mine.reduce((n, b) => n + plan!.blocks[b].elements, 0));
+          let offset = 0;
+          const byKey = directions as Record<string, tf.Tensor>;
+          for (const b of mine) {
+            flat.set(byKey[plan.blocks[b].key].dataSync() as Float32Array, offset);
+            offset += plan.blocks[b].elements;
+          }
+          message = encodeDirections(flat, dtype, planHash);
+        } catch (error) {
+          message = encodeFailure(STATUS_FAILED, (error as Error)?.message ?? String(error), planHash);
+        }
+        // 3. One all-gather of every rank's directions (or failure).
+        const gathered = comm.allGather(message).map((m) => decodeDirections(m, dtype));
+        const failed = gathered.findIndex((g) => !g.ok);
+        if (failed >= 0) {
+          const g = gathered[failed] as { status: number; message: string };
+          const what = g.status === STATUS_FAILED ? 'failed' : 'could not encode its directions';
+          throw new Error(`${OWNER}: rank ${failed} of ${comm.size} ${what} at step ${step}: ${g.message}; no rank changed its state`);
+        }
+        const otherPlan = gathered.findIndex((g) => g.planHash !== planHash);
+        if (otherPlan >= 0) {
+          throw new Error(`${OWNER}: at step ${step} rank ${otherPlan} has other parameter shapes than rank ${comm.rank} (${signature}); every rank must pass gradients of the same shapes; no rank changed its state`);
+        }
+        // 4. Every block's direction, assembled per parameter.
+        const done = plan!;
+        const blockTensors = new Array<tf.Tensor>(done.blocks.length);
+        gathered.forEach((g, r) => {
+          const values = (g as { values: Float32Array }).values;
+          let offset = 0;
+          for (const b of done.assignment.blocksByOwner[r]) {
+            const blk = done.blocks[b];
+            blockTensors[b] = tf.tensor(values.subarray(offset, offset + blk.elements), [...blk.shape], 'float32');
+            offset += blk.elements;
+          }
+        });
+        let next = 0;
+        const perLeaf = gradLeaves.map(([path]) => {
+          const layout = done.layouts.get(path)!;
+          const parts = layout.blocks.map(() => blockTensors[next++]);
+          return assembleBlocks(parts, layout);
+        });
+        let i = 0;
+        const out = treeMap(() => perLeaf[i++], updates);
+        return { out, shampoo: innerState! } as unknown as tf.TensorContainer;
+      }) as unknown as { out: TensorTree; shampoo: ShampooState };
+      return [result.out, { rank: comm.rank, size: comm.size, shampoo: result.shampoo }];
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * A small deterministic training problem for the executor and data-parallel tests, usable
+ * from the test thread, from worker-thread ranks and from mpirun ranks alike.
+ *
+ * Parameters (maxPreconditionerDim 8 cuts them into 11 blocks of orders 1 to 3):
+ *   dense/kernel [20,12], dense/bias [12], conv [3,3,2,4], out [12,5].
+ * Rank r's loss at step s is sum over leaves of 0.5 a_r (tanh(W) - T_{r,s})^2, so its gradient
+ *   g = a_r (tanh W - T_{r,s}) (1 - tanh^2 W)
+ * depends on the parameters, the rank and the step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { applyUpdates, disposeTree, leavesWithPaths, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { adagradGrafting } from '@shampoo-ts/grafting';
+import type { ShampooOptions } from '@shampoo-ts/shampoo';
+
+export const SHAPES: Record<string, number[]> = {
+  'dense/kernel': [20, 12],
+  'dense/bias': [12],
+  conv: [3, 3, 2, 4],
+  out: [12, 5],
+};
+
+/** Deterministic values in (-1, 1): v[i] = sin(seed * 12.9898 + i * 78.233) mod-ish. */
+function pseudo(seed: number, n: number): Float32Array {
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
+    v[i] = 2 * (x - Math.floor(x)) - 1;
+  }
+  return v;
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** The initial parameters (the same on every rank). */
+export function initialParams(): TensorTree {
+  const leaf = (path: string, k: number) => tf.tensor(pseudo(k, size(SHAPES[path])).map((x) => 0.5 * x), SHAPES[path]);
+  return { dense: { kernel: leaf('dense/kernel', 1), bias: leaf('dense/bias', 2) }, conv: leaf('conv', 3), out: leaf('out', 4) };
+}
+
+/** Rank r's gradient at step s (see the module comment). */
+export function rankGradient(params: TensorTree, rank: number, step: number): TensorTree {
+  const paths = leavesWithPaths(params);
+  const grads = new Map<string, tf.Tensor>();
+  paths.forEach(([path, w], k) =>
+    grads.set(
+      path,
+      tf.tidy(() => {
+        const n = w.size;
+        const a = tf.tensor(pseudo(100 + rank * 7 + k, n).map((x) => 1.5 + x), w.shape);
+        const target = tf.tensor(pseudo(1000 + rank * 31 + step * 3 + k, n).map((x) => 0.8 * x), w.shape);
+        const t = tf.tanh(w);
+        return tf.mul(tf.mul(a, tf.sub(t, target)), tf.sub(1, tf.square(t)));
+      }),
+    ),
+  );
+  return {
+    dense: { kernel: grads.get('dense/kernel')!, bias: grads.get('dense/bias')! },
+    conv: grads.get('conv')!,
+    out: grads.get('out')!,
+  };
+}
+
+/** Shampoo settings that exercise grafting, momentum, decoupled weight decay and frequent roots. */
+export function testShampooOptions(): ShampooOptions {
+  return {
+    lr: 0.05,
+    betas: [0.9, 0.99],
+    epsilon: 1e-6,
+    weightDecay: 1e-3,
+    maxPreconditionerDim: 8,
+    preconditionFrequency: 3,
+    grafting: adagradGrafting(),
+    momentum: { momentum: 0.5 },
+  };
+}
+
+/** Leaves as plain number arrays, keyed by path (for comparing runs bit for bit). */
+export function snapshot(tree: TensorTree): Record<string, number[]> {
+  return Object.fromEntries(leavesWithPaths(tree).map(([p, t]) => [p, Array.from(t.dataSync())]));
+}
+
+/**
+ * Trains `steps` steps with `tx` from the initial parameters, with gradients `gradientAt`
+ * (given the current parameters and the step, 1-based); returns the final parameters.
+ */
+export function train(
+  tx: GradientTransformation<StateValue>,
+  steps: number,
+  gradientAt: (params: TensorTree, step: number) => TensorTree,
+): Record<string, number[]> {
+  let params = initialParams();
+  let state = tx.init(params);
+  for (let s = 1; s <= steps; s++) {
+    const grads = gradientAt(params, s);
+    const [updates, next] = tx.update(grads, state, params);
+    const newParams = applyUpdates(params, updates);
+    disposeTree([grads, updates, state, params]);
+    state = next;
+    params = newParams;
+  }
+  const out = snapshot(params);
+  disposeTree([params, state]);
+  return out;
+}

@@ -1,0 +1,178 @@
+import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkSymmetricMatrix, DEFAULT_SYMMETRY_TOLERANCE } from './check.js';
+import { coupledHigherOrderInverseRoot, rationalRoot } from './coupledHigherOrder.js';
+import { runCoupledNewton } from './coupledNewton.js';
+import { symmetricEigen, type EigenKernel } from './eigenDispatch.js';
+import { multiply } from './matmul.js';
+import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
+import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
+import { congruenceWithDiagonal } from './rankK.js';
+import { allFinite, inverseRootResidual, type RootResult } from './rootResult.js';
+import { inverseRootScalar } from './scalarPower.js';
+import type { SymmetricEigen } from './symmetricEigen.js';
+
+/**
+ * How a singular or indefinite matrix is made invertible (the reference's
+ * RankDeficientStabilityConfig):
+ * - perturbation: damp by epsilon. With `perturbBeforeComputation` (default true, the
+ *   reference default) the eigendecomposition is of A + eps I, and if its smallest
+ *   eigenvalue is still below eps the spectrum is shifted, lambda <- lambda - lambda_min + eps.
+ *   With false, A itself is decomposed and lambda <- lambda - min(lambda_min, 0) + eps.
+ * - pseudo-inverse: epsilon must be 0; eigenvalues <= max(rtol * max(lambda_max, 0), atol)
+ *   map to 0 and the rest to lambda^(-1/r). rtol and atol default to 0 (the reference's
+ *   defaults: only eigenvalues <= 0 are dropped); n * 2^-52 is the usual numerical-rank rtol.
+ */
+export type RankDeficiency =
+  | { mode: 'perturbation'; perturbBeforeComputation?: boolean }
+  | { mode: 'pseudo-inverse'; rtol?: number; atol?: number };
+
+/** Options of {@link inverseRoot}. */
+export interface InverseRootOptions {
+  /** r in A^(-1/r), > 0. 'newton' needs an integer; 'higher-order' a rational with denominator <= 64. */
+  root: number;
+  /** Damping epsilon >= 0 (see RankDeficiency); for 'higher-order' the absolute epsilon. Default 0. */
+  epsilon?: number;
+  /** Default { mode: 'perturbation' }. Only 'eigen' supports the pseudo-inverse. */
+  rankDeficiency?: RankDeficiency;
+  /** Default 'eigen'. */
+  method?: 'eigen' | 'newton' | 'higher-order';
+  /** Coupled iterations only: default 100. */
+  maxIterations?: number;
+  /** Coupled iterations only: stop at max|M - I| <= tolerance. Default 1e-6 (newton), 1e-8 (higher-order). */
+  tolerance?: number;
+  /** 'higher-order' only: default 3. */
+  order?: number;
+  /** 'higher-order' only: relative epsilon (ridge max(relativeEpsilon ||A||_inf, epsilon)). Default 0. */
+  relativeEpsilon?: number;
+  /** 'eigen' only: measure the residual (about 3n^3 extra flops); false reports NaN. Default true. */
+  measureResidual?: boolean;
+  /** 'eigen' only: which eigensolver kernel. Default 'auto'. */
+  kernel?: EigenKernel;
+  /** Relative asymmetry accepted in `a`. Default 1e-6. */
+  symmetryTolerance?: number;
+}
+
+/**
+ * A^(-1/r) for a symmetric positive (semi-)definite A, by one of three methods.
+ *
+ * - 'eigen' (default): A_r = V diag(lambda) V^T, lambda adjusted per `rankDeficiency`,
+ *   X = V diag(lambda^(-1/r)) V^T (fast paths for r = 1, 2, 4, 8). Direct: iterations 0,
+ *   converged true. residual = max|A_r X^r - I| for the perturbation (A_r = A + eps I; if
+ *   the spectrum had to be shifted, the shift shows in the residual), and
+ *   max|X^r A X^r - X^r| / max|X^r| (X^r is A's pseudo-inverse) for the pseudo-inverse.
+ *   The eigendecomposition of A_r is returned as `eigen`.
+ * - 'newton': coupledNewtonInverseRoot on A + eps I (integer r).
+ * - 'higher-order': coupledHigherOrderInverseRoot (rational r, epsilon and relativeEpsilon).
+ *
+ * Throws (naming the argument and value) on: a not n x n, NaN/Inf, not symmetric within
+ * symmetryTolerance, root <= 0, epsilon < 0, pseudo-inverse with epsilon != 0, pseudo-inverse
+ * with an iterative method, unknown method/mode. Never throws for non-convergence.
+ */
+export function inverseRoot(a: Float64Array, n: number, options: InverseRootOptions): RootResult & { eigen?: SymmetricEigen } {
+  const fn = 'inverseRoot';
+  const { root, epsilon = 0, method = 'eigen', rankDeficiency = { mode: 'perturbation' } } = options;
+  checkSymmetricMatrix(fn, 'a', a, n, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
+  checkPositive(fn, 'root', root);
+  checkNonNegative(fn, 'epsilon', epsilon);
+  checkChoice(fn, 'method', method, ['eigen', 'newton', 'higher-order'] as const);
+  checkChoice(fn, 'rankDeficiency.mode', rankDeficiency?.mode, ['perturbation', 'pseudo-inverse'] as const);
+  if (rankDeficiency.mode === 'pseudo-inverse') {
+    if (epsilon !== 0) {
+      throw new Error(`${fn}: epsilon = ${epsilon} must be 0 with rankDeficiency.mode 'pseudo-inverse' (it replaces damping)`);
+    }
+    if (method !== 'eigen') {
+      throw new Error(`${fn}: rankDeficiency.mode 'pseudo-inverse' needs method 'eigen', got method '${method}'`);
+    }
+    checkNonNegative(fn, 'rankDeficiency.rtol', rankDeficiency.rtol ?? 0);
+    checkNonNegative(fn, 'rankDeficiency.atol', rankDeficiency.atol ?? 0);
+  }
+  if (method === 'newton') {
+    checkInteger(fn, 'root (method newton)', root, 1);
+    const maxIterations = options.maxIterations ?? 100;
+    const tolerance = options.tolerance ?? 1e-6;
+    checkInteger(fn, 'maxIterations', maxIterations, 0);
+    checkNonNegative(fn, 'tolerance', tolerance);
+    const ar = addToDiagonal(symmetrize(a, n), n, epsilon);
+    checkFinite(fn, 'a + epsilon I', ar, n);
+    const r = runCoupledNewton(ar, n, root, maxIterations, tolerance, options.measureResidual ?? true);
+    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged };
+  }
+  if (method === 'higher-order') {
+    rationalRoot(fn, root);
+    const r = coupledHigherOrderInverseRoot(a, n, {
+      root,
+      epsilon,
+      relativeEpsilon: options.relativeEpsilon ?? 0,
+      order: options.order ?? 3,
+      maxIterations: options.maxIterations ?? 100,
+      tolerance: options.tolerance ?? 1e-8,
+      symmetryTolerance: options.symmetryTolerance,
+    });
+    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged };
+  }
+  return eigenInverseRoot(symmetrize(a, n), n, root, epsilon, rankDeficiency, options);
+}
+
+function eigenInverseRoot(
+  a: Float64Array,
+  n: number,
+  root: number,
+  epsilon: number,
+  rankDeficiency: RankDeficiency,
+  options: InverseRootOptions,
+): RootResult & { eigen: SymmetricEigen } {
+  const measure = options.measureResidual ?? true;
+  const kernel = options.kernel ?? 'auto';
+  if (rankDeficiency.mode === 'pseudo-inverse') {
+    const eigen = symmetricEigen(a, n, { kernel });
+    const lambdaMax = n > 0 ? eigen.values[n - 1] : 0;
+    const cutoff = Math.max((rankDeficiency.rtol ?? 0) * Math.max(lambdaMax, 0), rankDeficiency.atol ?? 0);
+    const x = matrixPowerFromEigen(eigen, -1 / root, { zeroAtOrBelow: cutoff });
+    let residual = NaN;
+    if (measure) {
+      const pinv = matrixPowerFromEigen(eigen, -1, { zeroAtOrBelow: cutoff });
+      residual = penroseResidual(a, pinv, n);
+    }
+    return { root: x, residual, iterations: 0, converged: allFinite(x), eigen };
+  }
+  const before = rankDeficiency.perturbBeforeComputation ?? true;
+  const ar = before ? addToDiagonal(a, n, epsilon) : a;
+  checkFinite('inverseRoot', 'a + epsilon I', ar, n);
+  const eigen = symmetricEigen(ar, n, { kernel });
+  const lambda = Float64Array.from(eigen.values);
+  const lambdaMin = n > 0 ? lambda[0] : 0;
+  const shift = before ? (lambdaMin < epsilon ? epsilon - lambdaMin : 0) : epsilon - Math.min(lambdaMin, 0);
+  const f = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    lambda[j] += shift;
+    f[j] = inverseRootScalar(lambda[j], root);
+  }
+  const x = congruenceWithDiagonal(eigen.vectors, f, n);
+  const converged = allFinite(x);
+  let residual = converged ? NaN : Infinity;
+  if (measure && converged) {
+    const perturbed = before ? ar : addToDiagonal(a, n, epsilon);
+    residual = Number.isInteger(root) && root <= 64
+      ? inverseRootResidual(perturbed, x, n, root)
+      : inverseResidualFromSpectrum(perturbed, eigen.vectors, lambda, n);
+  }
+  return { root: x, residual, iterations: 0, converged, eigen };
+}
+
+/** max|A_r B - I| with B = V diag(1/lambda) V^T = X^r, for non-integer r (X^r is not a product of X's). */
+function inverseResidualFromSpectrum(ar: Float64Array, v: Float64Array, lambda: Float64Array, n: number): number {
+  const inv = new Float64Array(n);
+  for (let j = 0; j < n; j++) inv[j] = 1 / lambda[j];
+  return maxAbsDeviationFromIdentity(multiply(ar, congruenceWithDiagonal(v, inv, n), n, n, n), n);
+}
+
+/** max|P A P - P| / max|P| for a claimed pseudo-inverse P of A (0 when P = 0). */
+function penroseResidual(a: Float64Array, pinv: Float64Array, n: number): number {
+  const pap = multiply(multiply(pinv, a, n, n, n), pinv, n, n, n);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < pinv.length; i++) {
+    worst = Math.max(worst, Math.abs(pap[i] - pinv[i]));
+    scale = Math.max(scale, Math.abs(pinv[i]));
+  }
+  return scale === 0 ? 0 : worst / scale;
+}

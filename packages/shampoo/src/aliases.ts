@@ -1,0 +1,110 @@
+/**
+ * Optimizers as recipes (optax style): the Shampoo step chained with the learning rate.
+ *   shampoo(o)    = chain(scaleByShampoo(o), scaleByLearningRate(o.lr))       u = -lr P
+ *   soap(o)       = shampoo with the eigenvalue-corrected variant and a warm-started QR basis
+ *   klShampoo(o)  = shampoo with KL-Shampoo's statistics
+ * For a learning-rate schedule use core's injectHyperparams(shampoo)({ lr: schedule, peakLr }).
+ */
+import { chain, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { iterateAveraging } from './iterate-averaging.js';
+import { NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
+import type { ShampooOptions } from './config.js';
+import { scaleByShampoo } from './scale-by-shampoo.js';
+
+/** Distributed Shampoo: u = -lr P with P from scaleByShampoo (defaults of algorithm.md section 1). */
+export function shampoo(options: ShampooOptions = {}): GradientTransformation<StateValue[]> {
+  const tx = scaleByShampoo(options);
+  const lr = options.lr ?? 1e-2;
+  if (options.iterateAveraging) return chain(tx, scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr));
+  return chain(tx, scaleByLearningRate(lr));
+}
+
+/**
+ * SOAP (Vyas et al. 2024): Adam in the eigenbasis of Shampoo's factors, refreshed by one
+ * warm-started QR step every preconditionFrequency steps. Defaults follow the SOAP paper:
+ * betas [0.95, 0.95], epsilon 1e-8, preconditionFrequency 10; any option can override them
+ * except the preconditioner.
+ */
+export function soap(options: Omit<ShampooOptions, 'preconditioner'> & { qrSteps?: number } = {}): GradientTransformation<StateValue[]> {
+  const { qrSteps, ...rest } = options;
+  return shampoo({
+    betas: [0.95, 0.95],
+    epsilon: 1e-8,
+    preconditionFrequency: 10,
+    ...rest,
+    preconditioner: { type: 'eigenvalue-corrected', eigenbasis: 'qr', ...(qrSteps === undefined ? {} : { qrSteps }) },
+  });
+}
+
+/** KL-Shampoo (Lin et al. 2025): factors built from the gradient preconditioned along the other dims. */
+export function klShampoo(options: Omit<ShampooOptions, 'preconditioner'> = {}): GradientTransformation<StateValue[]> {
+  return shampoo({ ...options, preconditioner: { type: 'kl-shampoo' } });
+}
+
+/** Options of muon (optax's `muon` names in camelCase). */
+export interface MuonOptions {
+  /** Learning rate of both groups (default 0.02). */
+  lr?: number;
+  /** Momentum of the Newton-Schulz group (default 0.95). */
+  beta?: number;
+  /** Nesterov momentum (default true): the direction is beta m + (1 - beta) g. */
+  nesterov?: boolean;
+  /** Decoupled weight decay of the Newton-Schulz group (default 0). */
+  weightDecay?: number;
+  nsSteps?: number;
+  nsCoefficients?: readonly [number, number, number];
+  /** Scale of the orthogonalized update from (dIn, dOut); default sqrt(max(1, dOut/dIn)) with tfjs's [in, out] kernels. */
+  scaleByDims?: (dIn: number, dOut: number) => number;
+  /** AdamW for the other parameters (defaults b1 0.9, b2 0.999, eps 1e-8, weightDecay 0, lr: lr). */
+  adam?: { learningRate?: number; b1?: number; b2?: number; eps?: number; weightDecay?: number };
+  /** Which parameters get Newton-Schulz (default: the 2-D ones). */
+  isMatrixParam?: (path: string, leaf: tf.Tensor) => boolean;
+}
+
+/**
+ * Muon (Jordan et al. 2024), as optax composes it: partition the parameters into 2-D
+ * weights, updated by momentum + Newton-Schulz orthogonalization (spectral descent) with
+ * decoupled weight decay, and the rest, updated by AdamW:
+ *   partition({ muon: shampoo({ spectral-descent, betas [beta, 1], beta3 beta^2 (Nesterov),
+ *                               no bias correction, one block per matrix }),
+ *               adam: adamw(...) }, (path, leaf) => leaf.rank === 2 ? 'muon' : 'adam')
+ * Our parameters are tfjs kernels of shape [in, out], so the block's rows are dIn and its
+ * columns dOut; the default scale sqrt(max(1, dOut / dIn)) is Muon's sqrt(max(1, rows/cols))
+ * for PyTorch's [out, in] layout.
+ */
+export function muon(options: MuonOptions = {}): GradientTransformation {
+  const lr = options.lr ?? 0.02;
+  const beta = options.beta ?? 0.95;
+  const nesterov = options.nesterov ?? true;
+  const adam = options.adam ?? {};
+  const isMatrix = options.isMatrixParam ?? ((_path: string, leaf: tf.Tensor) => leaf.rank === 2);
+  const scaleByDims = options.scaleByDims ?? ((dIn: number, dOut: number) => Math.sqrt(Math.max(1, dOut / dIn)));
+  return partition(
+    {
+      muon: shampoo({
+        lr,
+        betas: [beta, 1],
+        beta3: nesterov ? beta * beta : beta,
+        useBiasCorrection: false,
+        weightDecay: options.weightDecay ?? 0,
+        maxPreconditionerDim: Infinity,
+        targetParameterDimensionality: 2,
+        preconditioner: {
+          type: 'spectral-descent',
+          steps: options.nsSteps ?? 5,
+          coefficients: options.nsCoefficients ?? NEWTON_SCHULZ_COEFFICIENTS,
+          scaleByDims: (cols, rows) => scaleByDims(rows, cols),
+        },
+      }),
+      adam: adamw({
+        learningRate: adam.learningRate ?? lr,
+        b1: adam.b1 ?? 0.9,
+        b2: adam.b2 ?? 0.999,
+        eps: adam.eps ?? 1e-8,
+        weightDecay: adam.weightDecay ?? 0,
+      }),
+    },
+    (path, leaf) => (isMatrix(path, leaf) ? 'muon' : 'adam'),
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Installing root results with the failure handling of algorithm.md section 6:
+ * - 'non-finite-factor' / 'non-finite-root': throw at once (a NaN or Inf got in);
+ * - 'failed': warn, keep the previous root; the block's counter of consecutive failing
+ *   root steps goes up by one, and past the tolerance the step throws;
+ * - 'ok': accepted; a root step with no failure resets the counter to 0;
+ * - 'unchecked' (device executor): accepted as is, the counter is left alone.
+ */
+import type { RootResult } from './root-executor.js';
+
+/** Results keyed `<block key>/<dim>`, grouped by block key and dim. */
+export function groupRootResults(results: readonly RootResult[]): Map<string, Map<number, RootResult>> {
+  const byBlock = new Map<string, Map<number, RootResult>>();
+  for (const r of results) {
+    const cut = r.key.lastIndexOf('/');
+    const block = r.key.slice(0, cut);
+    let dims = byBlock.get(block);
+    if (!dims) byBlock.set(block, (dims = new Map()));
+    dims.set(Number(r.key.slice(cut + 1)), r);
+  }
+  return byBlock;
+}
+
+/** What to install for a block and its new consecutive-failure count. Throws as described above. */
+export function acceptRootResults(
+  owner: string,
+  blockKey: string,
+  results: ReadonlyMap<number, RootResult>,
+  previousFailures: number,
+  tolerated: number,
+  step: number,
+  warn: (message: string) => void,
+): { accepted: Map<number, RootResult>; failures: number } {
+  const accepted = new Map<number, RootResult>();
+  let failed = false;
+  let succeeded = false;
+  for (const [dim, r] of results) {
+    if (r.status === 'non-finite-factor' || r.status === 'non-finite-root') {
+      throw new Error(`${owner}: ${r.message ?? r.status} at step ${step} (block '${blockKey}', dim ${dim}); a NaN or Inf entered the factors or the root`);
+    }
+    if (r.status === 'failed') {
+      failed = true;
+      warn(`${owner}: root computation failed at step ${step} for block '${blockKey}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
+    } else {
+      if (r.status === 'ok') succeeded = true;
+      accepted.set(dim, r);
+    }
+  }
+  const failures = failed ? previousFailures + 1 : succeeded ? 0 : previousFailures;
+  if (failures > tolerated) {
+    throw new Error(
+      `${owner}: the root computation of block '${blockKey}' failed on ${failures} consecutive root steps (step ${step}); ` +
+        `allowed: at most numToleratedFailedAmortizedComputations = ${tolerated}`,
+    );
+  }
+  return { accepted, failures };
+}

@@ -1,0 +1,63 @@
+/** Small helpers shared by the shampoo tests (float64 oracles built on the testing kit). */
+import * as tf from '@tensorflow/tfjs';
+import { disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { jacobiEigen } from '@shampoo-ts/testing';
+
+/** A^p for a symmetric A by the testing kit's Jacobi eigensolver (independent of linalg). */
+export function symmetricPower(a: ArrayLike<number>, n: number, p: number): Float64Array {
+  const { values, vectors } = jacobiEigen(Float64Array.from(a), n);
+  const out = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const f = values[k] ** p;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] += vectors[i * n + k] * f * vectors[j * n + k];
+  }
+  return out;
+}
+
+/** C = A B for row-major matrices (m x k)(k x n). */
+export function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let l = 0; l < k; l++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + l] * b[l * n + j];
+  return c;
+}
+
+/** A^T (rows x cols -> cols x rows). */
+export function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
+/** Runs `tx` on a sequence of gradients for one parameter tree; returns every update's data and the final state. */
+export function runUpdates<S>(
+  tx: GradientTransformation<any>,
+  params: TensorTree,
+  grads: TensorTree[],
+): { updates: Float32Array[][]; state: S } {
+  let state = tx.init(params);
+  const updates: Float32Array[][] = [];
+  for (const g of grads) {
+    const [u, next] = tx.update(g, state, params);
+    const leaves: Float32Array[] = [];
+    tf.tidy(() => {
+      const flat = Array.isArray(u) ? u : u instanceof tf.Tensor ? [u] : Object.values(u as object);
+      for (const t of flat as tf.Tensor[]) leaves.push(t.dataSync() as Float32Array);
+    });
+    updates.push(leaves);
+    disposeTree(u);
+    disposeTree(state);
+    state = next;
+  }
+  return { updates, state: state as S };
+}
+
+/** Asserts |got - want| <= atol + rtol |want| elementwise, naming the first bad index. */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol = 0, what = 'value'): void {
+  if (got.length !== want.length) throw new Error(`${what}: length ${got.length} != ${want.length}`);
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i] - want[i]);
+    if (!(err <= atol + rtol * Math.abs(want[i]))) {
+      throw new Error(`${what}[${i}] = ${got[i]}, expected ${want[i]} (|err| ${err} > ${atol} + ${rtol} * |expected|)`);
+    }
+  }
+}

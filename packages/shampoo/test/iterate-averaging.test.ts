@@ -1,0 +1,84 @@
+/** Iterate averaging: GPA reproduces heavy-ball and Nesterov SGD; schedule-free follows its recursion; train/eval views. */
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { disposeTree, sgd } from '@shampoo-ts/core';
+import { evalParams, iterateAveraging, shampoo, trainParams, type IterateAveragingState } from '@shampoo-ts/shampoo';
+import { assertEquivalentTransforms } from '@shampoo-ts/testing';
+import { expectClose } from './helpers.js';
+
+const run = { steps: 6, fc: { numRuns: 10 }, tol: { rtol: 1e-4, atol: 1e-6 } };
+/** Shampoo reduced to SGD (identity roots, no filtering) so that only the averaging acts. */
+const plain = { betas: [0, 1] as [number, number], startPreconditioningStep: Infinity };
+
+describe('generalized primal averaging', () => {
+  it('with trainInterp = 1, evalInterp = beta and lr = lr_sgd / (1 - beta) is SGD with heavy-ball momentum', () => {
+    assertEquivalentTransforms(
+      () => shampoo({ ...plain, lr: 0.01 / (1 - 0.9), iterateAveraging: { type: 'gpa', evalInterp: 0.9, trainInterp: 1 } }),
+      () => sgd({ learningRate: 0.01, momentum: 0.9 }),
+      { ...run, names: ['gpa', 'sgd momentum'] },
+    );
+  });
+
+  it('with trainInterp = evalInterp = beta it is SGD with Nesterov momentum', () => {
+    assertEquivalentTransforms(
+      () => shampoo({ ...plain, lr: 0.01 / (1 - 0.9), iterateAveraging: { type: 'gpa', evalInterp: 0.9, trainInterp: 0.9 } }),
+      () => sgd({ learningRate: 0.01, momentum: 0.9, nesterov: true }),
+      { ...run, names: ['gpa', 'sgd nesterov'] },
+    );
+  });
+});
+
+describe('schedule-free', () => {
+  it('follows y = mu_y x + (1 - mu_y) z, z <- z - lr g(y), x <- (1 - c) x + c z with c = lr^2 / sum lr^2', () => {
+    const muY = 0.8;
+    const lr = 0.1;
+    const target = [1, -2, 0.5];
+    const grad = (y: number[]) => y.map((v, i) => 2 * (v - target[i]) * (i + 1));
+    // direct float64 recursion
+    let x = [0, 0, 0];
+    let z = [0, 0, 0];
+    let sum = 0;
+    const ys: number[][] = [];
+    const xs: number[][] = [];
+    for (let t = 0; t < 8; t++) {
+      const y = x.map((xv, i) => muY * xv + (1 - muY) * z[i]);
+      ys.push(y);
+      const g = grad(y);
+      z = z.map((zv, i) => zv - lr * g[i]);
+      sum += lr * lr;
+      const c = (lr * lr) / sum;
+      x = x.map((xv, i) => (1 - c) * xv + c * z[i]);
+      xs.push(x);
+    }
+    // the transform: params are y; the update takes y to the next y; evalParams gives x
+    const cfg = { type: 'schedule-free', trainInterp: muY } as const;
+    const tx = shampoo({ ...plain, lr, iterateAveraging: cfg });
+    let params = { w: tf.zeros([3]) };
+    let state = tx.init(params);
+    for (let t = 0; t < 8; t++) {
+      expectClose(params.w.dataSync(), ys[t], 1e-5, 1e-6, `y at step ${t}`);
+      const g = tf.tensor1d(grad(Array.from(params.w.dataSync())));
+      const [u, next] = tx.update({ w: g }, state, params);
+      const p = { w: tf.add(params.w, (u as { w: tf.Tensor }).w) };
+      disposeTree([u, state, params, g]);
+      state = next;
+      params = p;
+      const avg = (state as unknown as [unknown, unknown, IterateAveragingState])[2];
+      const view = evalParams(params, avg, cfg);
+      expectClose(view.w.dataSync(), xs[t], 1e-5, 1e-6, `x at step ${t + 1}`);
+      const back = trainParams(view, avg, cfg);
+      expectClose(back.w.dataSync(), params.w.dataSync(), 1e-5, 1e-6, 'trainParams inverts evalParams');
+      disposeTree([view, back]);
+    }
+    disposeTree([state, params]);
+  });
+
+  it('needs the parameters and validates its configuration', () => {
+    const tx = iterateAveraging({ type: 'gpa' }, 0.1);
+    const p = { w: tf.zeros([2]) };
+    const s = tx.init(p);
+    expect(() => tx.update(p, s)).toThrow('iterateAveraging: params = undefined is not allowed');
+    expect(() => iterateAveraging({ type: 'schedule-free', lrPower: 0 }, 0.1)).toThrow('iterateAveraging: iterateAveraging.lrPower = 0 is not allowed; allowed: a finite number > 0');
+    disposeTree([s, p]);
+  });
+});

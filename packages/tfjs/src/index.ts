@@ -1,0 +1,11 @@
+import './register-defaults.js';
+
+export { TransformOptimizer } from './transform-optimizer.js';
+export {
+  registerTransformFactory, registeredTransformFactories, buildTransform,
+  type TransformFactory, type TransformSpec,
+} from './factory-registry.js';
+export { DEFAULT_FACTORIES, registerDefaultFactories, scheduleFromJson } from './default-factories.js';
+export { stateKeys, baseName } from './state-keys.js';
+export { META_WEIGHT, STATE_WEIGHT_PREFIX } from './state-weights.js';
+export { type JsonValue, type JsonObject, assertJson } from './json.js';
