@@ -1,7 +1,7 @@
 /**
  * Speed of one training step of a small MNIST-sized conv net, wasm vs cpu, and of the
- * Conv2DBackpropFilter kernel alone. Not part of the test suite (the cpu step takes
- * seconds). Run from the repo root:
+ * Conv2DBackpropFilter kernel alone. Not part of the test suite (the cpu backend takes
+ * about a minute in all). Run from the repo root:
  *   npx tsx packages/backends/scripts/conv-train-step-speed.mts [repeats]
  * Prints medians in milliseconds.
  */
@@ -15,8 +15,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(fn: () => void, n: number): number {
-  fn();
+function time(fn: () => void, n: number, warmup = true): number {
+  if (warmup) fn();
   const ts: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
@@ -26,7 +26,7 @@ function time(fn: () => void, n: number): number {
   return median(ts);
 }
 
-async function measure(backend: 'wasm' | 'cpu', n: number) {
+async function measure(backend: 'wasm' | 'cpu', n: number, kernelRepeats: number) {
   await useBackend(backend);
   const model = tf.sequential({ layers: [
     tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
@@ -50,14 +50,15 @@ async function measure(backend: 'wasm' | 'cpu', n: number) {
     const r = tf.engine().runKernel('Conv2DBackpropFilter', { x: xx, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 32] }) as tf.Tensor;
     r.dataSync();
     r.dispose();
-  }, n);
+  }, kernelRepeats, kernelRepeats > 1);
   tf.dispose([x, y, xx, dy]);
   model.dispose();
   return { trainStep, filterGrad };
 }
 
-const wasm = await measure('wasm', repeats);
-const cpu = await measure('cpu', Math.min(repeats, 3));
+// The cpu backend's Conv2DBackpropFilter takes tens of seconds: one cold run.
+const wasm = await measure('wasm', repeats, repeats);
+const cpu = await measure('cpu', Math.min(repeats, 3), 1);
 const flops = 2 * 32 * 28 * 28 * 3 * 3 * 16 * 32;
 console.log(`conv net train step (batch 32, 28x28x1, conv16-pool-conv32-pool-dense10): wasm ${wasm.trainStep.toFixed(1)} ms, cpu ${cpu.trainStep.toFixed(1)} ms, speed-up ${(cpu.trainStep / wasm.trainStep).toFixed(1)}x`);
 console.log(`Conv2DBackpropFilter 32x28x28x16 -> 3x3x16x32 (${(flops / 1e6).toFixed(0)} MFLOP): wasm ${wasm.filterGrad.toFixed(1)} ms (${(flops / wasm.filterGrad / 1e6).toFixed(1)} GFLOP/s), cpu ${cpu.filterGrad.toFixed(1)} ms (${(flops / cpu.filterGrad / 1e6).toFixed(2)} GFLOP/s)`);

@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- <suite> [--quick] [--out DIR] [suite flags]`: dispatches to a suite
- * of the registry. A missing or unknown suite, or an unknown flag, prints the usage and
- * returns a non-zero exit code; nothing is written before the arguments are valid.
+ * of the registry. A missing or unknown suite, an unknown flag or an output folder that
+ * cannot be written prints a message (and the usage) and returns a non-zero exit code
+ * before the suite starts; suites write their files all or nothing.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { checkWritableDir } from './output/atomic-output.js';
 import { SUITES } from './registry.js';
 import type { FlagSpec, SuiteEntry } from './suite.js';
 
@@ -76,10 +78,17 @@ export async function main(argv: readonly string[], io: CliIo, suites: readonly 
     return 0;
   }
   const own = Object.fromEntries(Object.keys(suite.flags).map((k) => [k, values[k]]));
+  const outDir = resolve(io.cwd, typeof values.out === 'string' ? values.out : 'bench-results');
+  try {
+    checkWritableDir(outDir);
+  } catch (err) {
+    io.err(`bench ${entry.name}: ${(err as Error).message}`);
+    return 2;
+  }
   try {
     await suite.run({
       quick: values.quick === true,
-      outDir: resolve(io.cwd, typeof values.out === 'string' ? values.out : 'bench-results'),
+      outDir,
       flags: own,
       log: io.out,
     });

@@ -7,6 +7,6 @@ export { SUITES } from './registry.js';
 export type { BenchSuite, FlagSpec, SuiteContext, SuiteEntry } from './suite.js';
 export { median, timeRuns, type Timing } from './lib/stats.js';
 export { formatNumber, formatTable, type Cell } from './lib/table.js';
-export { machineInfo, writeOutput, type MachineInfo } from './lib/results.js';
+export { machineInfo, type MachineInfo } from './lib/results.js';
 export { lineChart, type LineChartSpec, type Series } from './lib/svg.js';
 export { DEBIAN_PYTHON, defaultPython, runLapack, type LapackCase, type LapackInfo, type LapackOutcome } from './lib/lapack.js';

@@ -12,31 +12,14 @@ import {
   encodeDirections,
   float16Bits,
   float16Value,
-  reduceInRankOrder,
   runThreadRanks,
   singleProcessCommunicator,
   type DistributedShampooState,
 } from '@shampoo-ts/distributed';
 import type { DataParallelResult } from './fixtures/data-parallel.js';
-import { initialParams, rankGradient, testShampooOptions, train } from './support/training.js';
+import { averagedGradient, initialParams, rankGradient, testShampooOptions, train } from './support/training.js';
 
 const STEPS = 12;
-
-/** The gradients of ranks 0..n-1 averaged elementwise in rank order, as allReduce(mean) does. */
-function averagedGradient(params: TensorTree, ranks: number, step: number): TensorTree {
-  const perRank = Array.from({ length: ranks }, (_, r) => rankGradient(params, r, step));
-  const leaves = perRank.map((g) => leavesWithPaths(g));
-  const out: Record<string, tf.Tensor> = {};
-  leaves[0].forEach(([path, t], i) => {
-    out[path] = tf.tensor(reduceInRankOrder(leaves.map((l) => l[i][1].dataSync() as Float32Array), 'mean'), t.shape);
-  });
-  disposeTree(perRank);
-  return {
-    dense: { kernel: out['dense/kernel'], bias: out['dense/bias'] },
-    conv: out.conv,
-    out: out.out,
-  };
-}
 
 describe('float16 and bfloat16 conversions', () => {
   it('round-trip every finite float16 and round midpoints to even', () => {

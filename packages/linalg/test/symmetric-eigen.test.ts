@@ -142,13 +142,11 @@ describe('symmetricEigenJs', () => {
     expect(eigenResidual(sym, vectors, values, 6)).toBeLessThan(RES * 6 * EPS);
   });
 
-  it('the dispatcher gives the TypeScript result for every kernel choice', () => {
+  it("the dispatcher with kernel 'js' gives the TypeScript result bit for bit", () => {
     const m = spdWithCondition({ n: 20, cond: 100, seed: 2 });
     const js = symmetricEigenJs(m.a, 20);
-    for (const kernel of ['auto', 'js'] as const) {
-      const r = symmetricEigen(m.a, 20, { kernel });
-      expect(r.values).toEqual(js.values);
-      expect(r.vectors).toEqual(js.vectors);
-    }
+    const r = symmetricEigen(m.a, 20, { kernel: 'js' });
+    expect(r.values).toEqual(js.values);
+    expect(r.vectors).toEqual(js.vectors);
   });
 });

@@ -1,7 +1,9 @@
 /** The recipes: soap, klShampoo, muon (partition of 2-D weights to Newton-Schulz, the rest to AdamW). */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { adam, disposeTree, partition } from '@shampoo-ts/core';
+import { adam, disposeTree, injectHyperparams, partition, sgd } from '@shampoo-ts/core';
+import { sgdGrafting } from '@shampoo-ts/grafting';
+import { shampoo } from '@shampoo-ts/shampoo';
 import { klShampoo, muon, scaleByShampoo, soap } from '@shampoo-ts/shampoo';
 import { MUON_COEFFICIENTS, newtonSchulz } from '@shampoo-ts/linalg';
 import { assertEquivalentTransforms } from '@shampoo-ts/testing';
@@ -66,5 +68,16 @@ describe('per-parameter-group settings through core partition', () => {
     expect(Object.keys(state.fine.blocks)).toEqual(['body/w#0', 'body/w#1', 'body/w#2', 'body/w#3']);
     expect(Object.keys(state.coarse.blocks)).toEqual(['head/w#0']);
     disposeTree([state, params]);
+  });
+});
+
+describe('learning-rate schedules', () => {
+  it('injectHyperparams(shampoo) follows a schedule (here: Shampoo reduced to SGD equals core sgd with the same schedule)', () => {
+    const schedule = (count: number) => 0.1 * 0.5 ** count;
+    assertEquivalentTransforms(
+      () => injectHyperparams(shampoo, { staticArgs: ['startPreconditioningStep'] })({ lr: schedule, peakLr: 0.1, betas: [0, 1], startPreconditioningStep: Infinity, grafting: sgdGrafting() }),
+      () => sgd({ learningRate: schedule }),
+      { steps: 5, fc: { numRuns: 8 }, tol: { rtol: 1e-5, atol: 1e-7 }, names: ['injected shampoo', 'sgd'] },
+    );
   });
 });

@@ -152,6 +152,30 @@ describe('other variants: known answers', () => {
   });
 });
 
+describe('weight decay types', () => {
+  it('l2 enters the gradient; decoupled / corrected / independent add wd W, wd lr/peakLr W, wd/peakLr W to P', () => {
+    const w = tf.tensor1d([1, 2]);
+    const g = { w: tf.tensor1d([0.5, -1]) };
+    const direction = (weightDecayType: 'l2' | 'decoupled' | 'corrected' | 'independent') => {
+      // AdaGrad grafting before preconditioning: P = G' / (|G'| + eps), elementwise sign for one step.
+      const tx = scaleByShampoo({ lr: 0.5, peakLr: 2, betas: [0, 1], weightDecay: 0.1, weightDecayType, startPreconditioningStep: Infinity,
+        grafting: { kind: 'adagrad', beta2: 1, epsilon: 1e-10, useBiasCorrection: false, init: (shape) => tf.zeros([...shape]),
+          accumulate: (v, x) => tf.add(v as tf.Tensor, tf.square(x)), direction: (v, d) => tf.div(d, tf.add(tf.sqrt(v as tf.Tensor), 1e-10)) } });
+      const { updates, state } = runUpdates(tx, { w }, [g]);
+      tf.dispose(state as never);
+      return updates[0][0];
+    };
+    expectClose(direction('l2'), [1, -1], 1e-6); // G + wd W = [0.6, -0.8]
+    expectClose(direction('decoupled'), [1.1, -0.8], 1e-6);
+    expectClose(direction('corrected'), [1.025, -0.95], 1e-6);
+    expectClose(direction('independent'), [1.05, -0.9], 1e-6);
+    const decaying = scaleByShampoo({ weightDecay: 0.1 });
+    const s0 = decaying.init({ w });
+    expect(() => decaying.update(g, s0)).toThrow('scaleByShampoo: params = undefined is not allowed; allowed: the parameters, since weightDecay = 0.1 > 0');
+    tf.dispose([w, g.w, s0 as never]);
+  });
+});
+
 describe('grafting and scheduling inside Shampoo', () => {
   it('per-block grafting rescales P to the norm of the grafting direction', () => {
     // SGD grafting: ||P|| becomes ||G|| block by block; direction of P stays Shampoo's (sign(c) I).

@@ -1,7 +1,5 @@
-/** Where results go: bench-results/<suite>.json (+ plots), with the machine they came from. */
+/** The machine a result came from (written into every bench-results/<suite>.json). */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 export interface MachineInfo {
   cpu: string;
@@ -23,12 +21,4 @@ export function machineInfo(): MachineInfo {
     platform: `${process.platform}-${process.arch}`,
     loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
   };
-}
-
-/** Writes `text` to outDir/file (creating outDir) and returns the path. */
-export function writeOutput(outDir: string, file: string, text: string): string {
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, file);
-  writeFileSync(path, text);
-  return path;
 }

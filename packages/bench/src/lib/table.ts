@@ -7,7 +7,7 @@ export function formatNumber(x: Cell, digits = 3): string {
   if (x === null || x === undefined) return '-';
   if (typeof x === 'string') return x;
   if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
+  if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e6) {
     const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(a)));

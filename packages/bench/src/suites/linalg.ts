@@ -19,7 +19,9 @@ import { loadavg } from 'node:os';
 import type { BenchSuite, SuiteContext } from '../suite.js';
 import { timeRuns } from '../lib/stats.js';
 import { formatTable, type Cell } from '../lib/table.js';
-import { machineInfo, writeOutput } from '../lib/results.js';
+import { machineInfo } from '../lib/results.js';
+import { writeFilesAtomically } from '../output/atomic-output.js';
+import { intFlag } from '../util/flag-values.js';
 import { lineChart } from '../lib/svg.js';
 import { DEBIAN_PYTHON, defaultPython, runLapack, type LapackCase, type LapackOutcome } from '../lib/lapack.js';
 
@@ -119,21 +121,14 @@ function parseSizes(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
   const sizes = text.split(',').map((s) => Number(s.trim()));
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new Error(`--sizes is '${text}'; allowed: a comma-separated list of integers >= 1, e.g. 128,256`);
+    throw new RangeError(`--sizes = ${JSON.stringify(text)} is not allowed; allowed: a comma-separated list of integers >= 1, e.g. 128,256`);
   }
   return sizes;
 }
 
-function parseRuns(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs is '${text}'; allowed: an integer >= 1`);
-  return runs;
-}
-
 async function run(ctx: SuiteContext): Promise<void> {
   const sizes = parseSizes(ctx.flags.sizes as string | undefined);
-  const runsOverride = parseRuns(ctx.flags.runs as string | undefined);
+  const runsOverride = ctx.flags.runs === undefined ? undefined : intFlag('runs', ctx.flags.runs, 1, 1, 1000);
   const p = plan(ctx.quick, sizes, runsOverride);
   const withJs = ctx.flags['no-js'] !== true;
   const withMl = ctx.flags['no-mlmatrix'] !== true;
@@ -232,7 +227,7 @@ async function run(ctx: SuiteContext): Promise<void> {
   }
 
   const headers = ['case', 'n', 'ours ms', 'js ms', 'LAPACK ms', 'ml-matrix ms', 'ours/LAPACK', 'residual', 'LAPACK residual', 'orthogonality'];
-  const label = (r: LinalgRow): string => (r.case === 'batch' ? `batch ${r.count}x` : r.case === 'inverse_root_4' ? 'A^(-1/4)' : 'eigh');
+  const label = (r: LinalgRow): string => (r.case === 'batch' ? `eigh, ${r.count} blocks` : r.case === 'inverse_root_4' ? 'A^(-1/4)' : 'eigh');
   const table: Cell[][] = rows.map((r) => [label(r), r.n, r.ours_ms, r.ours_js_ms, r.lapack_ms, r.mlmatrix_ms, r.ratio_to_lapack, r.residual, r.lapack_residual, r.orthogonality]);
   ctx.log('');
   ctx.log(formatTable(headers, table));
@@ -267,9 +262,8 @@ async function run(ctx: SuiteContext): Promise<void> {
     lapack: lapack === undefined ? { available: false, reason: 'not run' } : lapack.available ? { available: true, ...lapack.info } : lapack,
     rows,
   };
-  const jsonPath = writeOutput(ctx.outDir, 'linalg.json', JSON.stringify(json, null, 2) + '\n');
-  const svgPath = writeOutput(ctx.outDir, 'linalg.svg', svg);
-  ctx.log(`wrote ${jsonPath} and ${svgPath}`);
+  const paths = writeFilesAtomically(ctx.outDir, { 'linalg.json': JSON.stringify(json, null, 2) + '\n', 'linalg.svg': svg });
+  ctx.log(`wrote ${paths.join(' and ')}`);
 }
 
 export const suite: BenchSuite = {

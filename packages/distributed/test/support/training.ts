@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { applyUpdates, disposeTree, leavesWithPaths, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { reduceInRankOrder } from '@shampoo-ts/distributed';
 import { adagradGrafting } from '@shampoo-ts/grafting';
 import type { ShampooOptions } from '@shampoo-ts/shampoo';
 
@@ -60,6 +61,22 @@ export function rankGradient(params: TensorTree, rank: number, step: number): Te
     dense: { kernel: grads.get('dense/kernel')!, bias: grads.get('dense/bias')! },
     conv: grads.get('conv')!,
     out: grads.get('out')!,
+  };
+}
+
+/** The gradients of ranks 0..n-1 averaged elementwise in rank order, as allReduce(mean) does. */
+export function averagedGradient(params: TensorTree, ranks: number, step: number): TensorTree {
+  const perRank = Array.from({ length: ranks }, (_, r) => rankGradient(params, r, step));
+  const leaves = perRank.map((g) => leavesWithPaths(g));
+  const out: Record<string, tf.Tensor> = {};
+  leaves[0].forEach(([path, t], i) => {
+    out[path] = tf.tensor(reduceInRankOrder(leaves.map((l) => l[i][1].dataSync() as Float32Array), 'mean'), t.shape);
+  });
+  disposeTree(perRank);
+  return {
+    dense: { kernel: out['dense/kernel'], bias: out['dense/bias'] },
+    conv: out.conv,
+    out: out.out,
   };
 }
 

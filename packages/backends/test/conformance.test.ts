@@ -1,0 +1,129 @@
+/**
+ * One conformance suite on every backend: each optimizer of CONFORMANCE_OPTIMIZERS runs
+ * STEPS steps on each seeded problem (conformance/harness.ts) on every target below, and
+ * must match the cpu backend's result within the optimizer's float32 tolerance. A target
+ * that cannot start prints why and its tests are skipped (never passed).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend, type BackendInfo } from '@shampoo-ts/backends';
+import { CONFORMANCE_OPTIMIZERS, SEEDS, STEPS } from './conformance/optimizers.js';
+import { runConformanceCase, toleranceRatio } from './conformance/harness.js';
+import { openConformancePage, runInPage, startInPage, type ChromiumSession } from './conformance/chromium.js';
+
+type Result = { initial: number[][]; final: number[][] };
+
+interface Target {
+  name: string;
+  /** Starts the target: its description, or the reason it cannot start. */
+  start: () => Promise<{ info: BackendInfo } | { reason: string }>;
+  run: (optimizer: string, seed: number) => Promise<Result>;
+  stop: () => Promise<void>;
+}
+
+const byName = (name: string) => CONFORMANCE_OPTIMIZERS.find((o) => o.name === name) as (typeof CONFORMANCE_OPTIMIZERS)[number];
+
+async function inNode(backend: 'wasm' | 'webgpu'): Promise<{ info: BackendInfo } | { reason: string }> {
+  try {
+    return { info: await useBackend(backend) };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+}
+
+function nodeTarget(name: string, backend: 'wasm' | 'webgpu'): Target {
+  return {
+    name,
+    start: () => inNode(backend),
+    run: async (optimizer, seed) => {
+      await tf.setBackend(backend);
+      return runConformanceCase(byName(optimizer), seed, STEPS);
+    },
+    stop: () => tf.setBackend('cpu').then(() => undefined),
+  };
+}
+
+let chromium: Promise<ChromiumSession> | undefined;
+const openChromium = () => (chromium ??= openConformancePage());
+
+function chromiumTarget(name: string, backend: 'webgpu' | 'wasm'): Target {
+  return {
+    name,
+    start: async () => {
+      const session = await openChromium();
+      if (!session.ok) return { reason: session.reason };
+      const started = await startInPage(session.page, backend);
+      return started.ok ? { info: started.info } : { reason: started.reason };
+    },
+    run: async (optimizer, seed) => {
+      const session = (await openChromium()) as Extract<ChromiumSession, { ok: true }>;
+      await startInPage(session.page, backend);
+      return runInPage(session.page, optimizer, seed, STEPS);
+    },
+    stop: async () => undefined,
+  };
+}
+
+const TARGETS: Target[] = [
+  nodeTarget('wasm in Node', 'wasm'),
+  nodeTarget('webgpu in Node (webgpu package, Vulkan)', 'webgpu'),
+  chromiumTarget('webgpu in headless Chromium', 'webgpu'),
+  chromiumTarget('wasm in headless Chromium (Vite bundle)', 'wasm'),
+];
+
+const reference = new Map<string, Result>();
+const key = (optimizer: string, seed: number) => `${optimizer}#${seed}`;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  for (const opt of CONFORMANCE_OPTIMIZERS) {
+    for (const seed of SEEDS) reference.set(key(opt.name, seed), await runConformanceCase(opt, seed, STEPS));
+  }
+});
+
+afterAll(async () => {
+  const session = await chromium;
+  if (session?.ok) await session.close();
+  await tf.setBackend('cpu');
+});
+
+describe('the cpu reference', () => {
+  it('moves every parameter and is deterministic', async () => {
+    for (const opt of CONFORMANCE_OPTIMIZERS) {
+      for (const seed of SEEDS) {
+        const ref = reference.get(key(opt.name, seed)) as Result;
+        ref.final.forEach((leaf, i) => expect(leaf).not.toEqual(ref.initial[i]));
+        const again = await runConformanceCase(opt, seed, STEPS);
+        expect(again.final).toEqual(ref.final);
+      }
+    }
+  });
+});
+
+for (const target of TARGETS) {
+  describe(target.name, () => {
+    let reason: string | null = null;
+    beforeAll(async () => {
+      const started = await target.start();
+      if ('reason' in started) {
+        reason = started.reason;
+        console.warn(`[conformance] ${target.name}: SKIPPED: ${reason}`);
+      } else {
+        console.info(`[conformance] ${target.name}: ${JSON.stringify(started.info)}`);
+      }
+    });
+    afterAll(() => target.stop());
+
+    for (const opt of CONFORMANCE_OPTIMIZERS) {
+      for (const seed of SEEDS) {
+        it(`${opt.name}, seed ${seed}: ${STEPS} steps match cpu within atol ${opt.atol}, rtol ${opt.rtol}`, async (ctx) => {
+          if (reason !== null) ctx.skip(`${target.name} cannot start: ${reason}`);
+          const ref = reference.get(key(opt.name, seed)) as Result;
+          const got = await target.run(opt.name, seed);
+          expect(got.initial).toEqual(ref.initial);
+          expect(toleranceRatio(got.final, ref.final, opt.atol, opt.rtol)).toBeLessThanOrEqual(1);
+        });
+      }
+    }
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The optimizers the demo and the suites compare, with every setting in one place:
+ *   AdamW   : adamw(lr, b1 0.9, b2 0.999, eps 1e-8, decoupled weight decay wd)
+ *   Shampoo : shampoo(lr, betas [0.9, 0.999], epsilon 1e-12, decoupled weight decay wd,
+ *             preconditionFrequency, maxPreconditionerDim, Adam grafting (beta2 0.999,
+ *             eps 1e-8)); its step size is Adam's, block by block, so lr means the same
+ *             thing for both.
+ *   tf.train.adam : tfjs's own Adam (b1 0.9, b2 0.999, eps 1e-8; no weight decay).
+ * On a backend whose synchronous readback is expensive (webgpu) Shampoo computes its
+ * roots on the device in float32, elsewhere on the host in float64 (backends' rule).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { adamw, type GradientTransformation } from '@shampoo-ts/core';
+import { adamGrafting } from '@shampoo-ts/grafting';
+import { deviceRootExecutor, hostRootExecutor, shampoo, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
+import type { Model, Params } from '../models/model.js';
+import { tfjsLearner, transformLearner, type Learner } from './learner.js';
+
+export type OptimizerName = 'shampoo' | 'adamw' | 'tf.train.adam';
+
+export interface OptimizerSpec {
+  readonly name: OptimizerName;
+  readonly lr: number;
+  /** Decoupled weight decay (AdamW and Shampoo); ignored by tf.train.adam. */
+  readonly weightDecay: number;
+  /** Shampoo only. */
+  readonly preconditionFrequency: number;
+  /** Shampoo only. */
+  readonly maxPreconditionerDim: number;
+  /** Shampoo only: store factors as packed upper triangles. */
+  readonly useSymmetricPacking?: boolean;
+  /** Shampoo only: where roots are computed ('host-float64' unless told otherwise). */
+  readonly rootExecutor?: 'host-float64' | 'device-float32' | RootExecutor;
+}
+
+/** Display names for tables and plots. */
+export function optimizerLabel(name: OptimizerName): string {
+  return name === 'shampoo' ? 'Shampoo (Adam grafting)' : name === 'adamw' ? 'AdamW' : 'tf.train.adam';
+}
+
+/** Shampoo's options for a spec (see the module comment). */
+export function shampooOptions(spec: OptimizerSpec): ShampooOptions {
+  const executor =
+    spec.rootExecutor === undefined || spec.rootExecutor === 'host-float64'
+      ? hostRootExecutor()
+      : spec.rootExecutor === 'device-float32'
+        ? deviceRootExecutor()
+        : spec.rootExecutor;
+  return {
+    lr: spec.lr,
+    betas: [0.9, 0.999],
+    epsilon: 1e-12,
+    weightDecay: spec.weightDecay,
+    weightDecayType: 'decoupled',
+    preconditionFrequency: spec.preconditionFrequency,
+    maxPreconditionerDim: spec.maxPreconditionerDim,
+    useSymmetricPacking: spec.useSymmetricPacking ?? true,
+    grafting: adamGrafting({ beta2: 0.999, epsilon: 1e-8 }),
+    rootExecutor: executor,
+  };
+}
+
+/** The shampoo-ts transform of a spec (Shampoo or AdamW). */
+export function makeTransform(spec: OptimizerSpec): GradientTransformation {
+  if (spec.name === 'shampoo') return shampoo(shampooOptions(spec)) as GradientTransformation;
+  if (spec.name === 'adamw') {
+    return adamw({ learningRate: spec.lr, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay }) as GradientTransformation;
+  }
+  throw new RangeError(`makeTransform: optimizer '${spec.name}' is not a shampoo-ts transform; allowed: 'shampoo', 'adamw'`);
+}
+
+/** A learner for the spec on these initial parameters (which stay the caller's). */
+export function makeLearner(spec: OptimizerSpec, model: Model, params: Params): Learner {
+  if (spec.name === 'tf.train.adam') return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8));
+  return transformLearner(model, params, makeTransform(spec));
+}
