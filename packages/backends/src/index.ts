@@ -1,7 +1,7 @@
 export * from './backend-info.js';
 export { useBackend, autoOrder, type UseBackendOptions } from './use-backend.js';
 export { type WasmOptions } from './start-wasm.js';
-export { type WebGPUOptions } from './start-webgpu.js';
+export { type WebGPUOptions, isSoftwareAdapter } from './start-webgpu.js';
 export { nodeGpuUnavailableReason, NODE_GPU_PACKAGES } from './start-node-gpu.js';
 export { diagnoseVulkan, WEBGPU_NODE_REMEDY, SWIFTSHADER_ICD } from './webgpu-node-diagnosis.js';
 export { TFJS_WASM_VERSION, WASM_BINARY_NAMES, type WasmPaths, nodeWasmDirectory, bundledWasmFileMap } from './wasm-binaries.js';

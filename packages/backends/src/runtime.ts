@@ -24,7 +24,7 @@ export async function importOptional<T>(specifier: string): Promise<OptionalModu
   } catch (e) {
     const err = e as { code?: string; message?: string };
     const text = String(err?.message ?? e);
-    const missing = err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to (resolve|load)/i.test(text);
+    const missing = err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Failed to (resolve|load)|Could not resolve/i.test(text);
     return { ok: false, missing, reason: missing ? `${specifier} is not installed` : `${specifier} failed to load: ${text}` };
   }
 }

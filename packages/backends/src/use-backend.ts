@@ -5,7 +5,8 @@
  *   await useBackend('webgpu') // browsers, or Node with the `webgpu` package and a Vulkan driver
  *   await useBackend('cpu')    // plain JS, always works, slow
  *   await useBackend('node-gpu') // tfjs-node-gpu / tfjs-node if installed
- *   await useBackend('auto')   // Node: wasm, else cpu. Browser: webgpu, else wasm, else cpu.
+ *   await useBackend('auto')   // Node: wasm, else cpu. Browser: webgpu on a hardware
+ *                              // adapter, else wasm, else cpu.
  *
  * Each call activates the backend (tf.setBackend) and returns a BackendInfo saying what
  * it got, including the place Shampoo's root computation should run (backend-info.ts).
@@ -31,14 +32,14 @@ export function autoOrder(): Array<Exclude<BackendRequest, 'auto'>> {
 }
 
 /** Starts one named backend. */
-function start(name: Exclude<BackendRequest, 'auto'>, options: UseBackendOptions): Promise<BackendInfo> {
+function start(name: Exclude<BackendRequest, 'auto'>, options: UseBackendOptions, auto = false): Promise<BackendInfo> {
   switch (name) {
     case 'cpu':
       return startCpu();
     case 'wasm':
       return startWasm(options.wasm);
     case 'webgpu':
-      return startWebGPU(options.webgpu);
+      return startWebGPU(auto ? { allowSoftware: false, ...options.webgpu } : options.webgpu);
     case 'node-gpu':
       return startNodeGpu();
   }
@@ -51,7 +52,7 @@ export async function useBackend(name: BackendRequest = 'auto', options: UseBack
   const skipped: string[] = [];
   for (const candidate of autoOrder()) {
     try {
-      return { ...(await start(candidate, options)), skipped };
+      return { ...(await start(candidate, options, true)), skipped };
     } catch (e) {
       skipped.push(`${candidate}: ${(e as Error).message}`);
     }

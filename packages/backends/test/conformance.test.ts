@@ -100,6 +100,22 @@ describe('the cpu reference', () => {
   });
 });
 
+describe("'auto' in headless Chromium", () => {
+  it('passes over a software WebGPU adapter (SwiftShader) for wasm, saying why', async (ctx) => {
+    const session = await openChromium();
+    if (!session.ok) {
+      console.warn(`[conformance] Chromium: SKIPPED: ${session.reason}`);
+      return ctx.skip(session.reason);
+    }
+    const info = await startInPage(session.page, 'auto');
+    expect(info.ok).toBe(true);
+    if (!info.ok) return;
+    if (info.info.name === 'webgpu') return ctx.skip(`this Chromium has a hardware adapter: ${JSON.stringify(info.info.adapterInfo)}`);
+    expect(info.info.name).toBe('wasm');
+    expect(info.info.skipped.join(' ')).toMatch(/webgpu: .*software/);
+  });
+});
+
 for (const target of TARGETS) {
   describe(target.name, () => {
     let reason: string | null = null;

@@ -110,15 +110,21 @@ function solve(s: i32, N: i32): void {
   merge(s, n1, N - n1, beta);
 }
 
+// A leaf: implicit QL on an m x m block solved in a contiguous scratch block (the
+// rotations then stay in L1 instead of striding through Z), then copied into Z.
 function leaf(s: i32, m: i32): void {
   const dl = gVec;
   const el = gVec + (<usize>m << 3);
+  const blk = gU;
   for (let i = 0; i < m; i++) {
     sv(dl, i, dv(gd, s + i));
     sv(el, i, i < m - 1 ? dv(ge, s + i) : 0);
   }
-  gFailures += tridiagonalQL(m, dl, el, zat(s, s), gn);
-  for (let i = 0; i < m; i++) sv(gd, s + i, dv(dl, i));
+  gFailures += tridiagonalQL(m, dl, el, blk, m);
+  for (let i = 0; i < m; i++) {
+    sv(gd, s + i, dv(dl, i));
+    memory.copy(zat(s + i, s), blk + ((<usize>i * m) << 3), <usize>m << 3);
+  }
 }
 
 // Rotates columns p and q of the Z block rows [s, s+N): [x, y] <- [c x + s y, c y - s x].
@@ -152,6 +158,7 @@ function merge(s: i32, n1: i32, n2: i32, beta: f64): void {
   const origins = defl + ib;
   const order = origins + ib;
   const sidx = order + ib;
+  const dorig = sidx + ib; // N doubles (16 N doubles of vector scratch in all; 11.5 N used)
 
   for (let i = 0; i < N; i++) sv(D, i, dv(gd, s + i));
   const sgn: f64 = beta < 0 ? -1 : 1;
@@ -243,34 +250,25 @@ function merge(s: i32, n1: i32, n2: i32, beta: f64): void {
     }
   }
 
-  // U (k x k, rows in `order`): U[u][j] = zhat_i / (DL_i - lambda_j), i = order[u]
+  // U (k x k, rows in `order`): U[u][j] = zhat_i / (DL_i - lambda_j), i = order[u], with
+  // DL_i - lambda_j = (DL_i - DL_origin(j)) - tau_j; the origins are gathered once.
+  for (let j = 0; j < k; j++) sv(dorig, j, dv(DL, iv(origins, j)));
   for (let u = 0; u < k; u++) {
     const i = iv(order, u);
     const row = gU + ((<usize>u * k) << 3);
     const di = dv(DL, i);
-    for (let j = 0; j < k; j++) sv(row, j, (di - dv(DL, iv(origins, j))) - dv(taus, j));
+    differenceRow(row, k, di, dorig, taus);
     // zhat_i^2 = -(DL_i - lambda_i) prod_{j != i} (DL_i - lambda_j) / (DL_i - DL_j)
-    let w = dv(row, i);
-    for (let j = 0; j < k; j++) if (j != i) w *= dv(row, j) / (di - dv(DL, j));
+    const w = dv(row, i) * ratioProduct(row, DL, di, 0, i) * ratioProduct(row, DL, di, i + 1, k);
     const zh = Math.sqrt(Math.abs(w));
-    const zhat = dv(zl, i) >= 0 ? zh : -zh;
-    for (let j = 0; j < k; j++) sv(row, j, zhat / dv(row, j));
+    reciprocalRow(row, k, dv(zl, i) >= 0 ? zh : -zh);
   }
   // normalise the columns of U
   const norms = delta;
-  for (let j = 0; j < k; j++) sv(norms, j, 0);
-  for (let u = 0; u < k; u++) {
-    const row = gU + ((<usize>u * k) << 3);
-    for (let j = 0; j < k; j++) {
-      const x = dv(row, j);
-      sv(norms, j, dv(norms, j) + x * x);
-    }
-  }
+  memory.fill(norms, 0, <usize>k << 3);
+  for (let u = 0; u < k; u++) accumulateSquares(norms, gU + ((<usize>u * k) << 3), k);
   for (let j = 0; j < k; j++) sv(norms, j, 1.0 / Math.sqrt(dv(norms, j)));
-  for (let u = 0; u < k; u++) {
-    const row = gU + ((<usize>u * k) << 3);
-    for (let j = 0; j < k; j++) sv(row, j, dv(row, j) * dv(norms, j));
-  }
+  for (let u = 0; u < k; u++) multiplyRow(gU + ((<usize>u * k) << 3), norms, k);
 
   // gather Q's non-deflated columns (top rows: types 1-2, bottom rows: types 2-3)
   const kt = k1 + k2;
@@ -319,4 +317,61 @@ function merge(s: i32, n1: i32, n2: i32, beta: f64): void {
     const src = gT + ((<usize>r * N) << 3);
     for (let t = 0; t < N; t++) store<f64>(zat(s + r, s + t), dv(src, iv(sidx, t)));
   }
+}
+
+// row[j] = (di - dorig[j]) - taus[j], j < k
+function differenceRow(row: usize, k: i32, di: f64, dorig: usize, taus: usize): void {
+  const vd = f64x2.splat(di);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(row + o, f64x2.sub(f64x2.sub(vd, v128.load(dorig + o)), v128.load(taus + o)));
+  }
+  if (j < k) sv(row, j, (di - dv(dorig, j)) - dv(taus, j));
+}
+
+// prod_{j in [j0, j1)} row[j] / (di - DL[j])
+function ratioProduct(row: usize, DL: usize, di: f64, j0: i32, j1: i32): f64 {
+  const vd = f64x2.splat(di);
+  let acc = f64x2.splat(1);
+  let j = j0;
+  for (; j + 1 < j1; j += 2) {
+    const o = <usize>j << 3;
+    acc = f64x2.mul(acc, f64x2.div(v128.load(row + o), f64x2.sub(vd, v128.load(DL + o))));
+  }
+  let p = f64x2.extract_lane(acc, 0) * f64x2.extract_lane(acc, 1);
+  if (j < j1) p *= dv(row, j) / (di - dv(DL, j));
+  return p;
+}
+
+// row[j] = num / row[j]
+function reciprocalRow(row: usize, k: i32, num: f64): void {
+  const vn = f64x2.splat(num);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(row + o, f64x2.div(vn, v128.load(row + o)));
+  }
+  if (j < k) sv(row, j, num / dv(row, j));
+}
+
+// acc[j] += row[j]^2
+function accumulateSquares(acc: usize, row: usize, k: i32): void {
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const o = <usize>j << 3;
+    const x = v128.load(row + o);
+    v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(x, x)));
+  }
+  if (j < k) sv(acc, j, dv(acc, j) + dv(row, j) * dv(row, j));
+}
+
+// row[j] *= s[j]
+function multiplyRow(row: usize, s: usize, k: i32): void {
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const o = <usize>j << 3;
+    v128.store(row + o, f64x2.mul(v128.load(row + o), v128.load(s + o)));
+  }
+  if (j < k) sv(row, j, dv(row, j) * dv(s, j));
 }

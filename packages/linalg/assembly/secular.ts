@@ -93,18 +93,11 @@ export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, d
   let converged = false;
   let it = 0;
   for (; it < MAX_ITER; it++) {
-    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0;
-    for (let i = 0; i < k; i++) {
-      const zi = dv(z, i);
-      const t = zi / (dv(delta, i) - tau);
-      if (i <= p) {
-        psi += zi * t;
-        dpsi += t * t;
-      } else {
-        phi += zi * t;
-        dphi += t * t;
-      }
-    }
+    const vt = f64x2.splat(tau);
+    sumTerms(z, delta, 0, p + 1, vt);
+    const psi = termSum, dpsi = termSumSq;
+    sumTerms(z, delta, p + 1, k, vt);
+    const phi = termSum, dphi = termSumSq;
     const g = rhoinv + psi + phi;
     const erretm = 8 * (Math.abs(psi) + Math.abs(phi)) + 2 * rhoinv + 3 * Math.abs(tau) * (dpsi + dphi);
     if (Math.abs(g) <= EPS * erretm) {
@@ -158,4 +151,31 @@ function quadraticRootIn(c: f64, b1: f64, b0: f64, lo: f64, hi: f64): f64 {
   if (r1 > lo && r1 < hi) return r1;
   if (r2 > lo && r2 < hi) return r2;
   return NaN;
+}
+
+let termSum: f64 = 0;
+let termSumSq: f64 = 0;
+
+// termSum = sum_i z_i^2 / (delta_i - tau), termSumSq = sum_i (z_i / (delta_i - tau))^2 over
+// i in [i0, i1), two terms per f64x2 operation (the loop is bound by the divisions).
+function sumTerms(z: usize, delta: usize, i0: i32, i1: i32, vt: v128): void {
+  let acc = f64x2.splat(0), acc2 = f64x2.splat(0);
+  let i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const o = <usize>i << 3;
+    const zi = v128.load(z + o);
+    const t = f64x2.div(zi, f64x2.sub(v128.load(delta + o), vt));
+    acc = f64x2.add(acc, f64x2.mul(zi, t));
+    acc2 = f64x2.add(acc2, f64x2.mul(t, t));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  let s2 = f64x2.extract_lane(acc2, 0) + f64x2.extract_lane(acc2, 1);
+  if (i < i1) {
+    const zi = dv(z, i);
+    const t = zi / (dv(delta, i) - f64x2.extract_lane(vt, 0));
+    s += zi * t;
+    s2 += t * t;
+  }
+  termSum = s;
+  termSumSq = s2;
 }

@@ -1,3 +1,5 @@
+import { accumulateReflectors } from './accumulateReflectors.js';
+
 /**
  * Householder reduction of a symmetric matrix to tridiagonal form, A = Q T Q^T.
  *
@@ -11,9 +13,8 @@
  * both a_jk u_k (row j) and a_jk u_j (column k, the mirror), so every inner loop runs over a
  * contiguous row (row-major access). About 4n^3/3 flops.
  *
- * Q = P_{n-1} ... P_2 is then formed by left-multiplying the identity by the reflectors
- * in increasing order; P_i touches only the leading i x i block, so the cost is another
- * 4n^3/3 flops, again on contiguous rows.
+ * Q = P_{n-1} ... P_2 is then formed by `accumulateReflectors` (blocked, through the
+ * matrix-multiply kernel), another 4n^3/3 flops.
  *
  * Internal and unchecked: `a` must be a finite symmetric n x n Float64Array (only its lower
  * triangle is read; it is not modified).
@@ -90,31 +91,5 @@ export function tridiagonalize(a: Float64Array, n: number): Tridiagonal {
   for (let i = 0; i < n; i++) diagonal[i] = w[i * n + i];
   offDiagonal[0] = 0;
 
-  // Q = P_{n-1} ... P_3 P_2: M <- P_i M for increasing i. Before P_i is applied, M is
-  // block-diagonal (leading i x i block, identity below), so P_i = I - u u^T / h (u in
-  // entries 0..i-1) touches only that block: w = u^T M, then M <- M - u w^T / h, by rows.
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  const wv = p;
-  for (let i = 2; i < n; i++) {
-    const h = hs[i];
-    if (h === 0) continue;
-    const l = i - 1;
-    const row = i * n;
-    for (let k = 0; k <= l; k++) wv[k] = 0;
-    for (let j = 0; j <= l; j++) {
-      const uj = w[row + j];
-      if (uj === 0) continue;
-      const rj = j * n;
-      for (let k = 0; k <= l; k++) wv[k] += uj * q[rj + k];
-    }
-    const invH = 1 / h;
-    for (let j = 0; j <= l; j++) {
-      const f = w[row + j] * invH;
-      if (f === 0) continue;
-      const rj = j * n;
-      for (let k = 0; k <= l; k++) q[rj + k] -= f * wv[k];
-    }
-  }
-  return { diagonal, offDiagonal, q };
+  return { diagonal, offDiagonal, q: accumulateReflectors(w, hs, n) };
 }

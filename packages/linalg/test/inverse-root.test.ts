@@ -31,10 +31,10 @@ function exactRoot(q: Float64Array, eigenvalues: Float64Array, n: number, r: num
 }
 
 describe('inverseRoot, method eigen', () => {
-  it('random SPD (n 1..64, cond 1..1e10, scale 1e-3..1e3), r in {1, 2, 4, 8, 2.5}: symmetric PSD root, A X^r = I within 16 n eps cond', () => {
+  it('random SPD (n 1..64, cond 1..1e10, scale 1e-3..1e3), r in {1, 2, 4, 8, 2.5}, both kernels: symmetric PSD root, A X^r = I within 16 n eps cond', () => {
     fc.assert(
-      fc.property(arbSpd({ maxN: 64, maxCond: 1e10, minScale: 1e-3, maxScale: 1e3 }), fc.constantFrom(1, 2, 4, 8, 2.5), (m, r) => {
-        const res = inverseRoot(m.a, m.n, { root: r });
+      fc.property(arbSpd({ maxN: 64, maxCond: 1e10, minScale: 1e-3, maxScale: 1e3 }), fc.constantFrom(1, 2, 4, 8, 2.5), fc.constantFrom('js', 'auto') as fc.Arbitrary<'js' | 'auto'>, (m, r, kernel) => {
+        const res = inverseRoot(m.a, m.n, { root: r, kernel });
         expect(res.converged).toBe(true);
         expect(res.iterations).toBe(0);
         expect(symmetryError(res.root, m.n)).toBe(0);

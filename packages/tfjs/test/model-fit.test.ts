@@ -102,6 +102,9 @@ describe('TransformOptimizer with a tfjs-layers model on Iris', () => {
       b.assign(snapshot[1]);
       const second = new TransformOptimizer(spec);
       await second.setWeights([...saved].reverse());
+      // Before its first step the loaded state is exported unchanged.
+      const values = (ws: Array<{ name: string; tensor: tf.Tensor }>) => Object.fromEntries(ws.map((x) => [x.name, Array.from(x.tensor.dataSync())]));
+      expect(values(await second.getWeights())).toEqual(values(saved));
       for (let i = 0; i < 3; i++) second.minimize(loss, false, [b, w]);
       expect([w.dataSync().slice(), b.dataSync().slice()]).toEqual(uninterrupted);
       expect(second.iterations).toBe(6);

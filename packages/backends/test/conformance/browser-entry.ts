@@ -2,7 +2,7 @@
  * The conformance harness as a page script: bundled for Chromium by chromium.ts.
  * Exposes window.conformance.{start, run}; the Node test drives it through playwright.
  */
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { useBackend, type BackendRequest } from '@shampoo-ts/backends';
 import { CONFORMANCE_OPTIMIZERS } from './optimizers.js';
 import { runConformanceCase } from './harness.js';

@@ -12,7 +12,14 @@ export interface Batch {
   readonly y: tf.Tensor2D;
 }
 
-export class Dataset {
+/** Anything that hands out batches by example index (dense rows or examples built on demand). */
+export interface Examples {
+  readonly size: number;
+  /** The examples at `indices` (each in [0, size)), as new tensors owned by the caller. */
+  batch(indices: ArrayLike<number>): Batch;
+}
+
+export class Dataset implements Examples {
   readonly size: number;
   readonly inputSize: number;
 

@@ -119,8 +119,8 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 async function run(ctx: SuiteContext): Promise<void> {
   const quick = ctx.quick;
   const frequency = intFlag('precondition-frequency', ctx.flags['precondition-frequency'], quick ? 3 : 10, 1, 1000);
-  const steps = intFlag('steps', ctx.flags.steps, quick ? 7 : 4 * frequency + 1, 2, 100000);
-  const maxDim = intFlag('max-preconditioner-dim', ctx.flags['max-preconditioner-dim'], quick ? 64 : 1024, 1, 8192);
+  const steps = intFlag('steps', ctx.flags.steps, quick ? 7 : 2 * frequency + 1, 2, 100000);
+  const maxDim = intFlag('max-preconditioner-dim', ctx.flags['max-preconditioner-dim'], quick ? 64 : 256, 1, 8192);
   const models = quick ? [mlp([64, 32, 10])] : [mlp([784, 512, 512, 10]), mlp([784, 1024, 1024, 10])];
   const info = await useBackend('wasm');
   ctx.log(`workers: backend ${info.name}, steps ${steps}, preconditionFrequency ${frequency}, maxPreconditionerDim ${maxDim}`);
@@ -201,9 +201,9 @@ async function run(ctx: SuiteContext): Promise<void> {
 
 export const suite: BenchSuite = {
   flags: {
-    steps: { type: 'string', description: 'optimizer steps per configuration (default 4 x frequency + 1; quick: 7)' },
+    steps: { type: 'string', description: 'optimizer steps per configuration (default 2 x frequency + 1; quick: 7)' },
     'precondition-frequency': { type: 'string', description: 'Shampoo root every N steps, also the pipeline delay (default 10; quick: 3)' },
-    'max-preconditioner-dim': { type: 'string', description: 'Shampoo block side (default 1024; quick: 64)' },
+    'max-preconditioner-dim': { type: 'string', description: 'Shampoo block side (default 256, as the demo; quick: 64)' },
   },
   run,
 };

@@ -3,7 +3,7 @@
  * bounded): loss = (1/n) sum_i CE(logits_i, y_i), accuracy = (1/n) #{argmax logits_i = y_i}.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/dataset.js';
+import type { Examples } from '../data/dataset.js';
 import { correctCount, crossEntropy, type Model, type Params } from '../models/model.js';
 
 export interface Evaluation {
@@ -11,7 +11,7 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-export async function evaluate(model: Model, params: Params, data: Dataset, chunk = 500): Promise<Evaluation> {
+export async function evaluate(model: Model, params: Params, data: Examples, chunk = 500): Promise<Evaluation> {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < data.size; start += chunk) {

@@ -23,7 +23,12 @@ export interface Learner {
 
 /** A learner over a shampoo-ts transform: state_{k+1} = step(state_k, grad, tx). */
 export function transformLearner(model: Model, params: Params, tx: GradientTransformation): Learner {
-  let state: TrainState | undefined = initTrainState(params, tx);
+  return transformLearnerFrom(model, initTrainState(params, tx), tx);
+}
+
+/** The same, continuing from a train state (which the learner then owns and disposes). */
+export function transformLearnerFrom(model: Model, initial: TrainState, tx: GradientTransformation): Learner {
+  let state: TrainState | undefined = initial;
   const current = (): TrainState => {
     if (state === undefined) throw new Error('transformLearner: used after dispose');
     return state;

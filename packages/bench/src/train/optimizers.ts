@@ -35,7 +35,7 @@ export interface OptimizerSpec {
 
 /** Display names for tables and plots. */
 export function optimizerLabel(name: OptimizerName): string {
-  return name === 'shampoo' ? 'Shampoo (Adam grafting)' : name === 'adamw' ? 'AdamW' : 'tf.train.adam';
+  return name === 'shampoo' ? 'Shampoo' : name === 'adamw' ? 'AdamW' : 'tf.train.adam';
 }
 
 /** Shampoo's options for a spec (see the module comment). */

@@ -7,7 +7,7 @@
  *   - time-to-target is the first evaluation whose test loss is <= the target, with
  *     the training seconds spent up to that step.
  */
-import type { Dataset } from '../data/dataset.js';
+import type { Examples } from '../data/dataset.js';
 import { BatchOrder } from '../data/batches.js';
 import type { Model } from '../models/model.js';
 import { evaluate } from './evaluate.js';
@@ -41,8 +41,8 @@ export interface RunOptions {
   readonly label: string;
   readonly model: Model;
   readonly learner: Learner;
-  readonly train: Dataset;
-  readonly test: Dataset;
+  readonly train: Examples;
+  readonly test: Examples;
   readonly steps: number;
   readonly batchSize: number;
   /** Seed of the batch order. */

