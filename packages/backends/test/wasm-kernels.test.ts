@@ -1,8 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels, useBackend, validOutputRange, WASM_TRAINING_KERNELS } from '@shampoo-ts/backends';
-import { hostFloat, maxRelativeError, runOn, type HostTensor } from './backend-switch.js';
+import {
+  col2imTransposed, geometryFromConvInfo, im2colTransposed, imageStridesOf, registerWasmTrainingKernels, useBackend, validOutputRange,
+  WASM_FASTER_KERNELS, WASM_TRAINING_KERNELS,
+} from '@shampoo-ts/backends';
+import { hostFloat, maxRelativeError, runOn, seededValues, type HostTensor } from './backend-switch.js';
 
 /** float32 sums of at most a few hundred products of values in [-1, 1]. */
 const TOLERANCE = 1e-4;
@@ -92,10 +95,11 @@ describe('wasm training kernels agree with the cpu backend', () => {
     const names = WASM_TRAINING_KERNELS.map((k) => k.kernelName).sort();
     expect(names).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
     for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
+    for (const config of WASM_FASTER_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm').kernelFunc).toBe(config.kernelFunc);
     expect(registerWasmTrainingKernels()).toEqual([]);
   });
 
-  it('Conv2DBackpropFilter on random shapes, strides, paddings, rounding and NHWC/NCHW', async () => {
+  it('Conv2DBackpropFilter and Conv2DBackpropInput on random shapes, strides, paddings, rounding and NHWC/NCHW', async () => {
     await fc.assert(fc.asyncProperty(convCaseArb(false), async (c) => {
       const xShape = [c.batch, c.height, c.width, c.inChannels];
       const dyShape = outShape(c, false) as number[];
@@ -109,6 +113,11 @@ describe('wasm training kernels agree with the cpu backend', () => {
       const [dW] = await runOn('wasm', { x, dy }, (t) => tf.engine().runKernel('Conv2DBackpropFilter', t, { ...attrs, filterShape }) as tf.Tensor);
       const [y] = await runOn('cpu', { x, filter }, (t) => tf.engine().runKernel('Conv2D', t, { ...attrs, dilations: [1, 1] }) as tf.Tensor);
       expectAdjoint(y, dy, dW, filter);
+      // Conv2DBackpropInput (ours replaces the backend's): against cpu and the adjoint identity.
+      const inputShape = (c.nchw ? toNchw(xShape) : xShape) as [number, number, number, number];
+      await compareOnBackends({ dy, filter }, 'Conv2DBackpropInput', { ...attrs, inputShape });
+      const [dX] = await runOn('wasm', { dy, filter }, (t) => tf.engine().runKernel('Conv2DBackpropInput', t, { ...attrs, inputShape }) as tf.Tensor);
+      expectAdjoint(y, dy, dX, x);
     }), { numRuns: 60 });
   });
 
@@ -178,7 +187,7 @@ describe('wasm training kernels agree with the cpu backend', () => {
 });
 
 describe('wasm training kernels at scale', () => {
-  it('Conv2DBackpropFilter over several im2col chunks satisfies <dy, conv(x, W)> = <dW, W>', async () => {
+  it('Conv2DBackpropFilter and ...Input over several im2col chunks satisfy <dy, conv(x, W)> = <dW, W> = <dx, x>', async () => {
     // 3 images of 128x128x16 with a 3x3 filter: 144 x 16384 im2col columns per image,
     // over COLS_BUDGET / 2, so each image is its own chunk and the products are summed.
     const x = hostFloat([3, 128, 128, 16], 21);
@@ -189,9 +198,11 @@ describe('wasm training kernels at scale', () => {
     for (const seed of [23, 24]) {
       const filter = hostFloat(filterShape, seed);
       const [y] = await runOn('wasm', { x, filter }, (t) => tf.conv2d(t.x as tf.Tensor4D, t.filter as tf.Tensor4D, 2, 'same'));
+      const [dX] = await runOn('wasm', { dy, filter }, (t) => tf.engine().runKernel('Conv2DBackpropInput', t, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [3, 128, 128, 16] }) as tf.Tensor);
       const left = dot(dy.values, y);
-      const right = dot(dW, filter.values);
-      expect(Math.abs(left.value - right.value)).toBeLessThanOrEqual(1e-5 * (left.scale + right.scale));
+      for (const right of [dot(dW, filter.values), dot(dX, x.values)]) {
+        expect(Math.abs(left.value - right.value)).toBeLessThanOrEqual(1e-5 * (left.scale + right.scale));
+      }
     }
   });
 
@@ -226,6 +237,30 @@ describe('wasm training kernels at scale', () => {
       tf.env().set('IS_TEST', true);
       await tf.setBackend('cpu');
     }
+  });
+});
+
+describe('im2col and col2im', () => {
+  it('are adjoint: <im2col(x), c> = <x, col2im(c)> for random geometries, strides, dilations, paddings and layouts', () => {
+    fc.assert(fc.property(convCaseArb(true), fc.boolean(), (c, nchw) => {
+      const info = tf.backend_util.computeConv2DInfo(
+        [c.batch, c.height, c.width, c.inChannels], [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels],
+        c.strides, c.dilations, c.pad, c.rounding,
+      );
+      const g = geometryFromConvInfo(info);
+      const strides = imageStridesOf(g, nchw ? 'NCHW' : 'NHWC');
+      const k = g.filterHeight * g.filterWidth * g.inChannels;
+      const m = g.batch * g.outHeight * g.outWidth;
+      const x = seededValues(g.batch * g.inHeight * g.inWidth * g.inChannels, c.seed);
+      const colsOfX = new Float32Array(k * m);
+      im2colTransposed(x, strides, g, 0, g.batch, colsOfX);
+      const cols = seededValues(k * m, c.seed + 1);
+      const back = new Float32Array(x.length);
+      col2imTransposed(cols, g, 0, g.batch, back, strides);
+      const left = dot(colsOfX, cols);
+      const right = dot(x, back);
+      expect(Math.abs(left.value - right.value)).toBeLessThanOrEqual(1e-5 * (1 + left.scale + right.scale));
+    }));
   });
 });
 

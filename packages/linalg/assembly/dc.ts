@@ -121,9 +121,11 @@ function leaf(s: i32, m: i32): void {
     sv(el, i, i < m - 1 ? dv(ge, s + i) : 0);
   }
   gFailures += tridiagonalQL(m, dl, el, blk, m);
+  // blk holds the eigenvectors as rows: Z[s + i][s + j] = blk[j][i]
   for (let i = 0; i < m; i++) {
     sv(gd, s + i, dv(dl, i));
-    memory.copy(zat(s + i, s), blk + ((<usize>i * m) << 3), <usize>m << 3);
+    const zr = zat(s + i, s);
+    for (let j = 0; j < m; j++) sv(zr, j, dv(blk + ((<usize>j * m) << 3), i));
   }
 }
 

@@ -4,6 +4,7 @@
 // LAPACK's dsyevd. A is first scaled by a power of two so that max |a_ij| lies in
 // [1, 2): exact, and it keeps every square and product far from overflow and underflow.
 //
+// Only (A + A^T)/2 is decomposed, so a slightly asymmetric A is accepted as is.
 // Memory: the caller writes A (n x n, row-major) at `base` and calls eigRun(n, base); the
 // workspace is eigWorkBytes(n) bytes from `base`. On return the eigenvalues (ascending)
 // are at base + eigValuesOffset(n) and the eigenvectors (row-major, column j belongs to
@@ -56,16 +57,13 @@ export function eigWorkBytes(n: i32): usize {
   return offGemm(n) + gemmScratchBytes();
 }
 
-/** Status bits of eigRun. */
-export const EIG_OK: i32 = 0;
-
 /**
  * Eigendecomposition of the symmetric matrix at `base` (see the header). Returns the
  * number of sub-problems that did not converge (0 on success; the result is then still
  * filled in, but less accurate).
  */
 export function eigRun(n: i32, base: usize): i32 {
-  if (n <= 0) return EIG_OK;
+  if (n <= 0) return 0;
   gemmSetScratch(base + offGemm(n));
   const a = base;
   const z = base + eigVectorsOffset(n);
@@ -73,10 +71,20 @@ export function eigRun(n: i32, base: usize): i32 {
   const e = base + offE(n);
   const tau = base + offTau(n);
   const scratch = base + offScratch(n);
-  // scale by a power of two
+  // the upper triangle becomes that of (A + A^T) / 2 (only it is read from here on);
+  // then scale by a power of two
   let amax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const row = a + ((<usize>i * n) << 3);
+    amax = max(amax, Math.abs(load<f64>(row + (<usize>i << 3))));
+    for (let j = i + 1; j < n; j++) {
+      const p = row + (<usize>j << 3);
+      const x = 0.5 * (load<f64>(p) + load<f64>(a + ((<usize>j * n + i) << 3)));
+      store<f64>(p, x);
+      amax = max(amax, Math.abs(x));
+    }
+  }
   const total = <usize>n * n;
-  for (let i: usize = 0; i < total; i++) amax = max(amax, Math.abs(load<f64>(a + (i << 3))));
   let scale: f64 = 1;
   if (amax > 0) {
     scale = Math.pow(2, -Math.floor(Math.log2(amax)));

@@ -3,8 +3,9 @@
 //
 // For the active block [l, m] the shift is the eigenvalue of the leading 2x2 closer to
 // d[l]; one QL sweep chases the bulge from the bottom (i = m-1) up to l with Givens
-// rotations G_i acting on rows/columns (i, i+1): T <- G^T T G, Z <- Z G. An off-diagonal
-// e[i] is treated as zero when |e[i]| <= eps (|d[i]| + |d[i+1]|).
+// rotations G_i acting on rows/columns (i, i+1): T <- G^T T G, Z <- Z G. Z is kept
+// transposed (row j = eigenvector j), so each rotation combines two contiguous rows with
+// f64x2. An off-diagonal e[i] is treated as zero when |e[i]| <= eps (|d[i]| + |d[i+1]|).
 
 const EPS: f64 = 2.220446049250313e-16;
 const MAX_SWEEPS_PER_VALUE: i32 = 60;
@@ -22,8 +23,9 @@ function hypot(x: f64, y: f64): f64 {
 /**
  * Eigen-decomposes the m x m tridiagonal (d[0..m-1], e[0..m-2]) in place: d receives the
  * eigenvalues (ascending), the m x m block at z (leading dimension ldz) the eigenvectors
- * as columns. `e` must have room for m entries (e[m-1] is scratch). Returns the number
- * of eigenvalues that did not converge within the sweep budget (0 on success).
+ * as ROWS (z[j][i] is component i of eigenvector j). `e` must have room for m entries
+ * (e[m-1] is scratch). Returns the number of eigenvalues that did not converge within the
+ * sweep budget (0 on success).
  */
 export function tridiagonalQL(m: i32, d: usize, e: usize, z: usize, ldz: i32): i32 {
   for (let i = 0; i < m; i++) {
@@ -70,13 +72,7 @@ export function tridiagonalQL(m: i32, d: usize, e: usize, z: usize, ldz: i32): i
         p = s * r;
         sv(d, i + 1, g + p);
         g = c * r - b;
-        for (let k = 0; k < m; k++) {
-          const zr = z + ((<usize>k * ldz + i) << 3);
-          const zi = load<f64>(zr);
-          const zi1 = load<f64>(zr, 8);
-          store<f64>(zr, c * zi - s * zi1);
-          store<f64>(zr, s * zi + c * zi1, 8);
-        }
+        rotateRows(z + ((<usize>i * ldz) << 3), z + ((<usize>(i + 1) * ldz) << 3), m, c, s);
       }
       if (early) continue;
       sv(d, l, dv(d, l) - p);
@@ -84,7 +80,7 @@ export function tridiagonalQL(m: i32, d: usize, e: usize, z: usize, ldz: i32): i
       sv(e, mm, 0);
     }
   }
-  sortAscendingWithColumns(m, d, z, ldz);
+  sortAscendingWithRows(m, d, z, ldz);
   return failed;
 }
 
@@ -100,8 +96,26 @@ function sv(p: usize, i: i32, x: f64): void {
   store<f64>(p + (<usize>i << 3), x);
 }
 
-// Selection sort of d with the matching columns of the m x m block z (m is small).
-function sortAscendingWithColumns(m: i32, d: usize, z: usize, ldz: i32): void {
+// [x, y] <- [c x - s y, s x + c y] on two rows of length m
+function rotateRows(x: usize, y: usize, m: i32, c: f64, s: f64): void {
+  const vc = f64x2.splat(c), vs = f64x2.splat(s);
+  let k = 0;
+  for (; k + 1 < m; k += 2) {
+    const o = <usize>k << 3;
+    const a = v128.load(x + o), b = v128.load(y + o);
+    v128.store(x + o, f64x2.sub(f64x2.mul(vc, a), f64x2.mul(vs, b)));
+    v128.store(y + o, f64x2.add(f64x2.mul(vs, a), f64x2.mul(vc, b)));
+  }
+  if (k < m) {
+    const o = <usize>k << 3;
+    const a = load<f64>(x + o), b = load<f64>(y + o);
+    store<f64>(x + o, c * a - s * b);
+    store<f64>(y + o, s * a + c * b);
+  }
+}
+
+// Selection sort of d with the matching rows of the m x m block z (m is small).
+function sortAscendingWithRows(m: i32, d: usize, z: usize, ldz: i32): void {
   for (let i = 0; i < m - 1; i++) {
     let best = i;
     for (let j = i + 1; j < m; j++) if (dv(d, j) < dv(d, best)) best = j;
@@ -109,11 +123,11 @@ function sortAscendingWithColumns(m: i32, d: usize, z: usize, ldz: i32): void {
     const t = dv(d, i);
     sv(d, i, dv(d, best));
     sv(d, best, t);
+    const ri = z + ((<usize>i * ldz) << 3), rb = z + ((<usize>best * ldz) << 3);
     for (let k = 0; k < m; k++) {
-      const row = z + ((<usize>k * ldz) << 3);
-      const a = dv(row, i);
-      sv(row, i, dv(row, best));
-      sv(row, best, a);
+      const a = dv(ri, k);
+      sv(ri, k, dv(rb, k));
+      sv(rb, k, a);
     }
   }
 }

@@ -28,7 +28,6 @@ function dv(p: usize, i: i32): f64 {
 // Results of the last solve (read by the caller)
 export let secularOrigin: i32 = 0;
 export let secularTau: f64 = 0;
-export let secularIterations: i32 = 0;
 
 /**
  * Solves for root j (0-based) of the k-term secular equation with poles d[0..k-1],
@@ -40,7 +39,6 @@ export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, d
   if (k == 1) {
     secularOrigin = 0;
     secularTau = rho * dv(z, 0) * dv(z, 0);
-    secularIterations = 0;
     return true;
   }
   const rhoinv = 1.0 / rho;
@@ -50,15 +48,14 @@ export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, d
   if (j < k - 1) {
     const gap = dv(d, j + 1) - dv(d, j);
     const mid = 0.5 * gap;
-    // g at the midpoint, from pole j
-    let gm = rhoinv;
-    let cOther = rhoinv; // g(mid) without the two nearest terms, for the initial guess
-    for (let i = 0; i < k; i++) {
-      const zi = dv(z, i);
-      const t = zi * zi / ((dv(d, i) - dv(d, j)) - mid);
-      gm += t;
-      if (i != j && i != j + 1) cOther += t;
-    }
+    // g at the midpoint, from pole j; cOther leaves out the two nearest terms (for the
+    // initial guess)
+    const dj = dv(d, j);
+    const zj = dv(z, j), zq = dv(z, j + 1);
+    const tj = zj * zj / -mid;
+    const tq = zq * zq / ((dv(d, j + 1) - dj) - mid);
+    const gm = rhoinv + sumAtShift(z, d, k, dj + mid);
+    const cOther = gm - tj - tq;
     const zj2 = dv(z, j) * dv(z, j), zq2 = dv(z, j + 1) * dv(z, j + 1);
     if (gm >= 0) {
       origin = j;
@@ -86,8 +83,7 @@ export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, d
     q = k - 1;
   }
   if (!(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
-  const d0 = dv(d, origin);
-  for (let i = 0; i < k; i++) store<f64>(delta + (<usize>i << 3), dv(d, i) - d0);
+  shiftedCopy(delta, d, k, dv(d, origin));
   const last = j == k - 1;
 
   let converged = false;
@@ -131,7 +127,6 @@ export function solveSecularRoot(k: i32, d: usize, z: usize, rho: f64, j: i32, d
   }
   secularOrigin = origin;
   secularTau = tau;
-  secularIterations = it;
   return converged;
 }
 
@@ -178,4 +173,31 @@ function sumTerms(z: usize, delta: usize, i0: i32, i1: i32, vt: v128): void {
   }
   termSum = s;
   termSumSq = s2;
+}
+
+// sum_i z_i^2 / ((d_i - d_j) - mid), written as sum_i z_i^2 / (d_i - x) with x = d_j + mid
+// rounded once: only used to pick the origin and the initial guess.
+function sumAtShift(z: usize, d: usize, k: i32, x: f64): f64 {
+  const vx = f64x2.splat(x);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 1 < k; i += 2) {
+    const o = <usize>i << 3;
+    const zi = v128.load(z + o);
+    acc = f64x2.add(acc, f64x2.div(f64x2.mul(zi, zi), f64x2.sub(v128.load(d + o), vx)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < k) s += dv(z, i) * dv(z, i) / (dv(d, i) - x);
+  return s;
+}
+
+// out[i] = d[i] - d0
+function shiftedCopy(out: usize, d: usize, k: i32, d0: f64): void {
+  const v0 = f64x2.splat(d0);
+  let i = 0;
+  for (; i + 1 < k; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(out + o, f64x2.sub(v128.load(d + o), v0));
+  }
+  if (i < k) store<f64>(out + (<usize>i << 3), dv(d, i) - d0);
 }

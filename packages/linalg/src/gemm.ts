@@ -5,8 +5,8 @@
  *
  * Written as dot products of rows of A with rows of B, both contiguous, in 4 x 2 register
  * blocks (eight independent accumulators, six loads per eight multiply-adds). On this
- * machine that runs at about 4.6-5 GFLOP/s for n = 128..512, against about 1.3 GFLOP/s for a
- * naive triple loop (measured with a one-off script, see docs/linalg.md). Monomorphic: only
+ * machine that ran at 4.6-4.7 GFLOP/s for n = 128..512, against about 1.3 GFLOP/s for a
+ * naive triple loop (one-off measurements, see docs/linalg.md). Monomorphic: only
  * Float64Array reaches the inner loops.
  *
  * With `upper = true` (m == n and the product known to be symmetric) only the blocks that

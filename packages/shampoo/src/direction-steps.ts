@@ -17,9 +17,18 @@ export function filteredGradient(m: tf.Tensor, g: tf.Tensor, beta1: number, beta
   return { filtered, direction };
 }
 
+/**
+ * ||X||_F = sqrt(sum X^2). Not tf.norm: for the Frobenius norm it computes pow(|X|, 2), and
+ * tfjs-backend-wasm's broadcasting Pow made that 10-20 ms per 784 x 512 block here, against
+ * under 1 ms for square + sum.
+ */
+export function frobeniusNorm(x: tf.Tensor): tf.Scalar {
+  return tf.sqrt(tf.sum(tf.square(x)));
+}
+
 /** Grafting norm matching: P ||P_graft||_F / (||P||_F + 1e-16), on the device. */
 export function matchGraftingNorm(p: tf.Tensor, graft: tf.Tensor): tf.Tensor {
-  return tf.mul(p, tf.div(tf.norm(graft), tf.add(tf.norm(p), 1e-16)));
+  return tf.mul(p, tf.div(frobeniusNorm(graft), tf.add(frobeniusNorm(p), 1e-16)));
 }
 
 /** Classic momentum: M' = mu M + (1 - d) P; returns M' and P' = (1 - d) P + mu M' (Nesterov) or M'. */

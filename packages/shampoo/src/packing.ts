@@ -3,10 +3,16 @@
  * as its upper triangle read row by row, n(n+1)/2 numbers (the order of
  * @shampoo-ts/linalg's packSymmetric / unpackSymmetric, which the host side uses).
  *   packed[k] = A[i][j] for i <= j, k running over (0,0), (0,1), ..., (0,n-1), (1,1), ...
- * Both directions are a single gather. The int32 index arrays are built once per n and
- * kept on the host; the index tensor is made per call and disposed with it, so no tensor
- * outlives a step (an upload of n(n+1)/2 int32, small next to the n^2 m products of the
- * factor update).
+ * Both directions are a single gatherND over the flattened source with [k, 1] indices. The
+ * int32 index arrays are built once per n and kept on the host (plain arrays, no tensor);
+ * the index tensor is made per call and disposed with it, so no tensor outlives a step.
+ *
+ * Why gatherND and not gather: tfjs-backend-wasm 4.22's GatherV2 reads the indices back
+ * (a synchronous readSync) and checks each one in JavaScript with a fresh closure per
+ * index, while GatherND runs entirely in WebAssembly. Measured on this machine (wasm,
+ * n = 784, 307,720 indices, median of 21): gather 28 ms, gatherND 1.4 ms, and uploading the
+ * index tensor 0.04 ms; so caching index tensors would save nothing worth a long-lived
+ * tensor (packages/shampoo/scripts/profile-step.mjs measures the whole step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -37,22 +43,23 @@ function unpackIndexArray(n: number): Int32Array {
 
 const cache = new Map<string, Int32Array>();
 
-function indexTensor(kind: 'pack' | 'unpack', n: number): tf.Tensor {
+/** The [k, 1] int32 indices into the flattened source (see the module comment). */
+function indexTensor(kind: 'pack' | 'unpack', n: number): tf.Tensor2D {
   const key = `${kind}:${n}`;
   let data = cache.get(key);
   if (!data) {
     data = kind === 'pack' ? packIndexArray(n) : unpackIndexArray(n);
     cache.set(key, data);
   }
-  return tf.tensor1d(data, 'int32');
+  return tf.tensor2d(data, [data.length, 1], 'int32');
 }
 
 /** Upper triangle of a symmetric n x n tensor as a 1-D tensor of n(n+1)/2 entries. */
 export function packSymmetricTensor(full: tf.Tensor, n: number): tf.Tensor {
-  return tf.tidy(() => tf.gather(tf.reshape(full, [n * n]), indexTensor('pack', n)));
+  return tf.tidy(() => tf.gatherND(tf.reshape(full, [n * n]), indexTensor('pack', n)));
 }
 
 /** The n x n symmetric matrix of a packed upper triangle. */
 export function unpackSymmetricTensor(packed: tf.Tensor, n: number): tf.Tensor {
-  return tf.tidy(() => tf.reshape(tf.gather(packed, indexTensor('unpack', n)), [n, n]));
+  return tf.tidy(() => tf.reshape(tf.gatherND(tf.reshape(packed, [-1]), indexTensor('unpack', n)), [n, n]));
 }

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend, runWasmKernel } from './wasm-backend-access.js';
 import { geometryFromConvInfo } from './conv-geometry.js';
-import { im2colTransposed, imageStrides } from './im2col.js';
+import { im2colTransposed, imageStridesOf } from './im2col.js';
 
 /** Largest im2col buffer, in float32 elements, built at once (16 MiB). */
 export const COLS_BUDGET = 1 << 22;
@@ -33,6 +33,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
   const cout = info.outChannels;
   const k = g.filterHeight * g.filterWidth * g.inChannels;
   const pixels = g.outHeight * g.outWidth;
+  const xStrides = imageStridesOf(g, channelsLast ? 'NHWC' : 'NCHW');
   // dy as [N, Ho, Wo, Cout] so that a chunk of images is a contiguous [Mc, Cout] block.
   const dyLast = channelsLast ? dy : runWasmKernel(tf.Transpose, b, { x: dy }, { perm: [0, 2, 3, 1] });
   // [Fh, Fw, Cin, Cout] in row-major order is the [K, Cout] matrix dW.
@@ -45,7 +46,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: Parameters<tf.KernelFu
     const cols = b.makeOutput([1, k, mc], 'float32');
     const dyChunk = b.makeOutput([1, mc, cout], 'float32');
     // Views are taken after the allocations above (an allocation may move the heap).
-    im2colTransposed(b.typedArrayFromHeap(x) as Float32Array, imageStrides(g, channelsLast), g, n0, n1, b.typedArrayFromHeap(cols) as Float32Array);
+    im2colTransposed(b.typedArrayFromHeap(x) as Float32Array, xStrides, g, n0, n1, b.typedArrayFromHeap(cols) as Float32Array);
     (b.typedArrayFromHeap(dyChunk) as Float32Array).set((b.typedArrayFromHeap(dyLast) as Float32Array).subarray(n0 * pixels * cout, n1 * pixels * cout));
     const product = runWasmKernel(tf.BatchMatMul, b, { a: cols, b: dyChunk }, { transposeA: false, transposeB: false });
     const acc = b.typedArrayFromHeap(out) as Float32Array;

@@ -43,7 +43,8 @@ export function loadMnistAll(): Dataset {
 
 /**
  * A stratified split: `testFraction` of each class, drawn at random (fixed seed), is
- * held out as the test set; the rest is the training set.
+ * held out as the test set; the rest is the training set. Both come in a random order
+ * (fixed seed), so the first N test digits are a random sample of the test set.
  */
 export function loadMnist(testFraction = 0.2): MnistSplit {
   if (!(testFraction > 0 && testFraction < 1)) {
@@ -62,5 +63,7 @@ export function loadMnist(testFraction = 0.2): MnistSplit {
     perm.forEach((p, i) => (i < nTest ? test : train).push(start + p));
     start = end;
   }
-  return { train: all.subset(train), test: all.subset(test) };
+  // Shuffle both (same fixed seed): the first N test digits are then a random sample.
+  const shuffled = (idx: number[]) => Array.from(rng.permutation(idx.length), (p) => idx[p]);
+  return { train: all.subset(shuffled(train)), test: all.subset(shuffled(test)) };
 }

@@ -21,6 +21,8 @@ export interface DemoConfig {
   readonly maxPreconditionerDim: number;
   readonly targetLoss: number;
   readonly evalEvery: number;
+  /** Held-out digits evaluated (the first N of the test split; 0 = all). */
+  readonly testSize: number;
   readonly weightDecay: number;
 }
 
@@ -36,6 +38,7 @@ export const DEMO_DEFAULTS = {
   maxPreconditionerDim: 256,
   targetLoss: 0.15,
   evalEvery: 20,
+  testSize: 0,
   weightDecay: 1e-4,
 } as const;
 
@@ -56,6 +59,7 @@ const FLAGS: Readonly<Record<string, DemoFlag>> = {
   'max-preconditioner-dim': { value: 'N', text: `Shampoo: largest block side (default ${DEMO_DEFAULTS.maxPreconditionerDim})` },
   'target-loss': { value: 'X', text: `test loss whose first crossing is timed (default ${DEMO_DEFAULTS.targetLoss})` },
   'eval-every': { value: 'N', text: `evaluate the test split every N steps (default ${DEMO_DEFAULTS.evalEvery})` },
+  'test-size': { value: 'N', text: 'evaluate on the first N held-out digits (default: all 2,000)' },
   'weight-decay': { value: 'X', text: `decoupled weight decay of both optimizers (default ${DEMO_DEFAULTS.weightDecay})` },
 };
 
@@ -106,6 +110,7 @@ export function parseDemoArgs(argv: readonly string[], cwd: string): DemoConfig 
     maxPreconditionerDim: intFlag('max-preconditioner-dim', values['max-preconditioner-dim'], DEMO_DEFAULTS.maxPreconditionerDim, 1, 8192),
     targetLoss: positiveFlag('target-loss', values['target-loss'], DEMO_DEFAULTS.targetLoss),
     evalEvery: intFlag('eval-every', values['eval-every'], DEMO_DEFAULTS.evalEvery),
+    testSize: intFlag('test-size', values['test-size'], DEMO_DEFAULTS.testSize, 1, 100000),
     weightDecay: positiveFlag('weight-decay', values['weight-decay'], DEMO_DEFAULTS.weightDecay, 1, true),
   };
 }

@@ -82,7 +82,9 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     return 2;
   }
 
-  const { train, test } = loadMnist();
+  const split = loadMnist();
+  const train = split.train;
+  const test = c.testSize > 0 && c.testSize < split.test.size ? split.test.subset(Int32Array.from({ length: c.testSize }, (_, i) => i)) : split.test;
   if (c.batchSize > train.size) {
     io.err(`demo: --batch-size = ${c.batchSize} is not allowed; allowed: an integer in [1, ${train.size}]`);
     return 2;

@@ -32,7 +32,9 @@ export interface LapackCase {
 }
 
 export interface LapackCaseResult {
+  /** Wall-clock and process CPU milliseconds of each timed run. */
   timesMs: number[];
+  cpuMs: number[];
   /** eigh/batch: max ||A V - V diag(w)||_F / ||A||_F; inverse_root: max_ij |(X^r A - I)_ij|. */
   residual: number;
   /** eigh/batch: max ||V^T V - I||_F. */
@@ -78,12 +80,15 @@ def case_result(case):
     for _ in range(case["warmup"]):
         run()
     times = []
+    cpu = []
     out = None
     for _ in range(case["runs"]):
+        c = time.process_time()
         t = time.perf_counter()
         out = run()
         times.append((time.perf_counter() - t) * 1e3)
-    res = {"timesMs": times}
+        cpu.append((time.process_time() - c) * 1e3)
+    res = {"timesMs": times, "cpuMs": cpu}
     if kind == "inverse_root":
         x = out
         xr = np.linalg.matrix_power(x, int(round(case["root"])))

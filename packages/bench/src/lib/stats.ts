@@ -13,20 +13,33 @@ export interface Timing {
   runsMs: number[];
   medianMs: number;
   minMs: number;
+  /** CPU milliseconds of this process (all its threads) per run, and their median. */
+  cpuRunsMs: number[];
+  medianCpuMs: number;
+}
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /**
  * Runs `fn` `warmup` times untimed (JIT and WebAssembly tier-up), then `runs` times timed
- * with performance.now(); returns every time, the median and the minimum.
+ * with performance.now() and process.cpuUsage(); returns every time, the medians and the
+ * minimum. On a shared machine the CPU time is the steadier number (it excludes the time
+ * the process waited for a core).
  */
 export function timeRuns(fn: () => unknown, runs: number, warmup = 1): Timing {
   if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`timeRuns: runs must be an integer >= 1, got ${runs}`);
   for (let i = 0; i < warmup; i++) fn();
   const runsMs: number[] = [];
+  const cpuRunsMs: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = cpuMs();
     const t = performance.now();
     fn();
     runsMs.push(performance.now() - t);
+    cpuRunsMs.push(cpuMs() - c);
   }
-  return { runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs) };
+  return { runsMs, medianMs: median(runsMs), minMs: Math.min(...runsMs), cpuRunsMs, medianCpuMs: median(cpuRunsMs) };
 }

@@ -13,6 +13,8 @@ export interface LineChartSpec {
   series: readonly Series[];
   logX?: boolean;
   logY?: boolean;
+  /** x positions to label (default: 1-2-5 steps, or round steps on a linear axis). */
+  xTicks?: readonly number[];
   width?: number;
   height?: number;
 }
@@ -48,7 +50,7 @@ function label(v: number): string {
 
 /** The chart as an SVG document. */
 export function lineChart(spec: LineChartSpec): string {
-  const { title, xLabel, yLabel, series, logX = false, logY = false, width = 720, height = 440 } = spec;
+  const { title, xLabel, yLabel, series, logX = false, logY = false, xTicks, width = 720, height = 440 } = spec;
   const ok = (v: number, log: boolean): boolean => Number.isFinite(v) && (!log || v > 0);
   const pts = series.map((s) => s.points.filter(([x, y]) => ok(x, logX) && ok(y, logY)));
   const all = pts.flat();
@@ -71,7 +73,7 @@ export function lineChart(spec: LineChartSpec): string {
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${left + pw / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(title)}</text>`,
   ];
-  for (const v of ticks(x0, x1, logX)) {
+  for (const v of xTicks ?? ticks(x0, x1, logX)) {
     const x = sx(v).toFixed(1);
     out.push(`<line x1="${x}" y1="${top}" x2="${x}" y2="${top + ph}" stroke="#e5e5e5"/>`);
     out.push(`<text x="${x}" y="${top + ph + 16}" text-anchor="middle">${label(v)}</text>`);

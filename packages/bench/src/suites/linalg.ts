@@ -17,7 +17,7 @@ import { inverseRoot, matmul, symmetricEigen, symmetricRankKUpdate, type EigenKe
 import { eigenResidual, gaussianMatrix, orthogonalityError } from '@shampoo-ts/testing';
 import { loadavg } from 'node:os';
 import type { BenchSuite, SuiteContext } from '../suite.js';
-import { timeRuns } from '../lib/stats.js';
+import { median, timeRuns } from '../lib/stats.js';
 import { formatTable, type Cell } from '../lib/table.js';
 import { machineInfo } from '../lib/results.js';
 import { writeFilesAtomically } from '../output/atomic-output.js';
@@ -47,6 +47,11 @@ export interface LinalgRow {
   mlmatrix_residual: number | null;
   /** ours_ms / lapack_ms. */
   ratio_to_lapack: number | null;
+  /** Medians of process CPU time (the steadier numbers when other processes share the cores). */
+  ours_cpu_ms: number;
+  lapack_cpu_ms: number | null;
+  /** ours_cpu_ms / lapack_cpu_ms. */
+  cpu_ratio_to_lapack: number | null;
   runs: number;
 }
 
@@ -108,13 +113,14 @@ function mlResidual(e: EigenvalueDecomposition, a: Float64Array, n: number): num
   return eigenResidual(a, Float64Array.from(e.eigenvectorMatrix.to1DArray()), Float64Array.from(e.realEigenvalues), n);
 }
 
-function lapackCell(outcome: LapackOutcome): { ms: number | null; residual: number | null; orthogonality: number | null } {
-  if (!outcome.available) return { ms: null, residual: null, orthogonality: null };
+function lapackCell(outcome: LapackOutcome): { ms: number | null; cpuMs: number | null; residual: number | null; orthogonality: number | null } {
+  if (!outcome.available) return { ms: null, cpuMs: null, residual: null, orthogonality: null };
   const r = outcome.results[0];
-  const sorted = [...r.timesMs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  const ms = sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-  return { ms, residual: r.residual, orthogonality: r.orthogonality ?? null };
+  return { ms: median(r.timesMs), cpuMs: median(r.cpuMs), residual: r.residual, orthogonality: r.orthogonality ?? null };
+}
+
+function cpuFields(ours: number, lapack: number | null): Pick<LinalgRow, 'ours_cpu_ms' | 'lapack_cpu_ms' | 'cpu_ratio_to_lapack'> {
+  return { ours_cpu_ms: ours, lapack_cpu_ms: lapack, cpu_ratio_to_lapack: lapack === null ? null : ours / lapack };
 }
 
 function parseSizes(text: string | undefined): number[] | undefined {
@@ -168,6 +174,7 @@ async function run(ctx: SuiteContext): Promise<void> {
       residual: eigenResidual(a, e.vectors, e.values, n), orthogonality: orthogonalityError(e.vectors, n),
       js_residual: js?.residual ?? null, lapack_residual: lp.residual, lapack_orthogonality: lp.orthogonality,
       mlmatrix_residual: ml?.residual ?? null, ratio_to_lapack: lp.ms === null ? null : ours.medianMs / lp.ms, runs,
+      ...cpuFields(ours.medianCpuMs, lp.cpuMs),
     };
     rows.push(row);
     ctx.log(`  eigh n=${n}: ours ${row.ours_ms.toFixed(2)} ms, js ${row.ours_js_ms?.toFixed(1) ?? '-'} ms, LAPACK ${row.lapack_ms?.toFixed(2) ?? '-'} ms, ml-matrix ${row.mlmatrix_ms?.toFixed(1) ?? '-'} ms (load ${loadavg()[0].toFixed(2)})`);
@@ -194,7 +201,7 @@ async function run(ctx: SuiteContext): Promise<void> {
       case: 'inverse_root_4', n, count: 1, ours_ms: ours.medianMs, ours_kernel: kernel, ours_js_ms: jsMs,
       lapack_ms: lp.ms, mlmatrix_ms: ml?.ms ?? null, residual: rootResidual(rootOf(kernel), a, n), orthogonality: null,
       js_residual: jsResidual, lapack_residual: lp.residual, lapack_orthogonality: null, mlmatrix_residual: ml?.residual ?? null,
-      ratio_to_lapack: lp.ms === null ? null : ours.medianMs / lp.ms, runs,
+      ratio_to_lapack: lp.ms === null ? null : ours.medianMs / lp.ms, runs, ...cpuFields(ours.medianCpuMs, lp.cpuMs),
     };
     rows.push(row);
     ctx.log(`  inverse 4th root n=${n}: ours ${row.ours_ms.toFixed(2)} ms, js ${row.ours_js_ms?.toFixed(1) ?? '-'} ms, LAPACK ${row.lapack_ms?.toFixed(2) ?? '-'} ms, ml-matrix ${row.mlmatrix_ms?.toFixed(1) ?? '-'} ms (load ${loadavg()[0].toFixed(2)})`);
@@ -221,14 +228,15 @@ async function run(ctx: SuiteContext): Promise<void> {
       case: 'batch', n, count, ours_ms: ours.medianMs, ours_kernel: kernel, ours_js_ms: jsMs, lapack_ms: lp.ms, mlmatrix_ms: mlMs,
       residual, orthogonality, js_residual: null, lapack_residual: lp.residual, lapack_orthogonality: lp.orthogonality,
       mlmatrix_residual: null, ratio_to_lapack: lp.ms === null ? null : ours.medianMs / lp.ms, runs,
+      ...cpuFields(ours.medianCpuMs, lp.cpuMs),
     };
     rows.push(row);
     ctx.log(`  batch ${count} x ${n}: ours ${row.ours_ms.toFixed(1)} ms, js ${row.ours_js_ms?.toFixed(1) ?? '-'} ms, LAPACK ${row.lapack_ms?.toFixed(1) ?? '-'} ms, ml-matrix ${row.mlmatrix_ms?.toFixed(1) ?? '-'} ms`);
   }
 
-  const headers = ['case', 'n', 'ours ms', 'js ms', 'LAPACK ms', 'ml-matrix ms', 'ours/LAPACK', 'residual', 'LAPACK residual', 'orthogonality'];
+  const headers = ['case', 'n', 'ours ms', 'js ms', 'LAPACK ms', 'ml-matrix ms', 'ours/LAPACK', 'CPU: ours/LAPACK', 'residual', 'LAPACK residual', 'orthogonality'];
   const label = (r: LinalgRow): string => (r.case === 'batch' ? `eigh, ${r.count} blocks` : r.case === 'inverse_root_4' ? 'A^(-1/4)' : 'eigh');
-  const table: Cell[][] = rows.map((r) => [label(r), r.n, r.ours_ms, r.ours_js_ms, r.lapack_ms, r.mlmatrix_ms, r.ratio_to_lapack, r.residual, r.lapack_residual, r.orthogonality]);
+  const table: Cell[][] = rows.map((r) => [label(r), r.n, r.ours_ms, r.ours_js_ms, r.lapack_ms, r.mlmatrix_ms, r.ratio_to_lapack, r.cpu_ratio_to_lapack, r.residual, r.lapack_residual, r.orthogonality]);
   ctx.log('');
   ctx.log(formatTable(headers, table));
   const lapackNote = lapack === undefined ? 'not run' : lapack.available
@@ -245,6 +253,7 @@ async function run(ctx: SuiteContext): Promise<void> {
     yLabel: 'median time (ms)',
     logX: true,
     logY: true,
+    xTicks: eighRows.map((r) => r.n),
     series: [
       { name: 'ours (wasm)', points: eighRows.map((r) => [r.n, r.ours_ms]) },
       { name: 'ours (js)', points: eighRows.flatMap((r) => (r.ours_js_ms === null ? [] : [[r.n, r.ours_js_ms] as const])) },
@@ -257,7 +266,7 @@ async function run(ctx: SuiteContext): Promise<void> {
     quick: ctx.quick,
     date: new Date().toISOString(),
     matrices: 'A = G G^T / n + 1e-3 I, G n x n standard normal (seeded); the same matrices for every implementation',
-    timing: 'wall-clock median of `runs` calls after one warm-up call; ours through the public symmetricEigen / inverseRoot',
+    timing: 'wall-clock (and process CPU time) median of `runs` calls after one warm-up call; ours through the public symmetricEigen / inverseRoot',
     machine: { ...machine, loadAverageEnd: loadEnd },
     lapack: lapack === undefined ? { available: false, reason: 'not run' } : lapack.available ? { available: true, ...lapack.info } : lapack,
     rows,

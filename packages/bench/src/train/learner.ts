@@ -86,7 +86,7 @@ export function tfjsLearner(model: Model, params: Params, optimizer: tf.Optimize
 }
 
 /** The tf.Variables an optimizer holds in its fields (slot variables and counters). */
-function optimizerVariables(optimizer: tf.Optimizer): tf.Tensor[] {
+export function optimizerVariables(optimizer: tf.Optimizer): tf.Tensor[] {
   const found: tf.Tensor[] = [];
   const visit = (x: unknown, depth: number): void => {
     if (x instanceof tf.Tensor) found.push(x);

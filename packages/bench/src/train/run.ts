@@ -73,7 +73,8 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
     o.onEval?.(point);
   };
   await evalAt(0);
-  for (let k = 0; k < o.steps; k++) {
+  const steps = o.stopAtTarget && target !== null ? 0 : o.steps;
+  for (let k = 0; k < steps; k++) {
     const t0 = performance.now();
     const batch = o.train.batch(order.indices(k));
     let loss: number;
@@ -92,7 +93,7 @@ export async function runTraining(o: RunOptions): Promise<RunResult> {
       diverged = true;
       break;
     }
-    const last = k + 1 === o.steps;
+    const last = k + 1 === steps;
     if ((k + 1) % o.evalEvery === 0 || last) {
       await evalAt(k + 1);
       if (o.stopAtTarget && target !== null) break;

@@ -1,5 +1,4 @@
 import { checkSymmetricMatrix, DEFAULT_SYMMETRY_TOLERANCE } from '../check.js';
-import { symmetrize } from '../matrixBasics.js';
 import type { SymmetricEigen, SymmetricEigenOptions } from '../symmetricEigen.js';
 import { f64View, linalgWasm, reserveWorkspace } from './linalgWasm.js';
 
@@ -24,11 +23,20 @@ import { f64View, linalgWasm, reserveWorkspace } from './linalgWasm.js';
  */
 export function symmetricEigenWasm(a: Float64Array, n: number, options: SymmetricEigenOptions = {}): SymmetricEigen {
   const fn = 'symmetricEigenWasm';
+  // 5 n^2 doubles of workspace in a 32-bit address space: about n <= 10,000 (checked first,
+  // before the O(n^2) input checks)
+  const needed = 40 * n * n;
+  if (Number.isInteger(n) && needed > 2 ** 32 - 2 ** 26) {
+    throw new Error(
+      `${fn}: n = ${n} needs ${(needed / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (5 n^2 doubles), ` +
+        `more than a 32-bit module can address; allowed: n <= 10000, or kernel 'js'`,
+    );
+  }
   checkSymmetricMatrix(fn, 'a', a, n, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
   if (n === 0) return { n, values: new Float64Array(0), vectors: new Float64Array(0) };
   const w = linalgWasm(fn);
   const base = reserveWorkspace(w, w.eigWorkBytes(n) >>> 0);
-  f64View(w, base, n * n).set(symmetrize(a, n));
+  f64View(w, base, n * n).set(a); // the kernel decomposes (A + A^T) / 2
   const failures = w.eigRun(n, base);
   if (failures !== 0) {
     throw new Error(`${fn}: ${failures} eigenvalue(s) of the tridiagonal problem did not converge (n = ${n})`);

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { disposeTree } from '@shampoo-ts/core';
+import { hostRootExecutor, shampoo } from '@shampoo-ts/shampoo';
+import { adamGrafting } from '@shampoo-ts/grafting';
+import { Dataset } from '../src/data/dataset.js';
+import { mlp } from '../src/models/mlp.js';
+import { initParams, type Params } from '../src/models/model.js';
+import { stateBytes } from '../src/train/state-bytes.js';
+import { makeLearner, type OptimizerSpec } from '../src/train/optimizers.js';
+import { transformLearner, type Learner } from '../src/train/learner.js';
+import { runTraining, type RunResult } from '../src/train/run.js';
+import { mean, summarize, summaryRow } from '../src/train/summary.js';
+import { chooseLr, spread, type GridPoint } from '../src/train/protocol.js';
+import { timedRootExecutor } from '../src/train/timed-root-executor.js';
+import { warmUp } from '../src/train/warm-up.js';
+import { verdict } from '../src/demo/main.js';
+
+/** Two Gaussian blobs per class in 4-D: a small separable problem. */
+function blobs(n: number, seed: number): Dataset {
+  const x = new Float32Array(n * 4);
+  const y = new Float32Array(n * 3);
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === c ? 2 : 0) + rand();
+    y[i * 3 + c] = 1;
+  }
+  return new Dataset(x, y, [4], 3);
+}
+
+const spec = (name: OptimizerSpec['name'], lr: number, weightDecay = 0): OptimizerSpec => ({
+  name, lr, weightDecay, preconditionFrequency: 2, maxPreconditionerDim: 64,
+});
+
+describe('stateBytes', () => {
+  it('counts each buffer once (clones share), by dtype', () => {
+    const a = tf.zeros([10]);
+    const b = tf.clone(a);
+    const c = tf.zeros([3], 'int32');
+    const d = tf.zeros([5], 'bool');
+    expect(stateBytes({ a, b, nested: [c, { d }], n: 3, s: 'x', z: null })).toBe(40 + 12 + 5);
+    tf.dispose([a, b, c, d]);
+  });
+});
+
+describe('learners', () => {
+  const model = mlp([4, 8, 3]);
+  const data = blobs(48, 1);
+
+  it('AdamW (weight decay 0) and tf.train.adam give the same losses step for step', async () => {
+    const params = initParams(model, 2);
+    const runOne = async (s: OptimizerSpec) => {
+      const learner = makeLearner(s, model, params);
+      const losses: number[] = [];
+      for (let k = 0; k < 6; k++) {
+        const batch = data.batch(Int32Array.from({ length: 12 }, (_, i) => (k * 12 + i) % 48));
+        losses.push(await learner.step(batch));
+        tf.dispose([batch.x, batch.y]);
+      }
+      learner.dispose();
+      return losses;
+    };
+    const ours = await runOne(spec('adamw', 0.05));
+    const theirs = await runOne(spec('tf.train.adam', 0.05));
+    ours.forEach((l, i) => expect(l).toBeCloseTo(theirs[i], 4));
+    expect(ours[5]).toBeLessThan(ours[0]);
+    disposeTree(params);
+  });
+
+  it('no tensor leaks: Shampoo, AdamW and tf.train.adam learners over 12 steps', async () => {
+    const params = initParams(model, 3);
+    const batch = data.batch(Int32Array.from({ length: 12 }, (_, i) => i));
+    for (const name of ['shampoo', 'adamw', 'tf.train.adam'] as const) {
+      const learner = makeLearner(spec(name, 0.01), model, params);
+      await learner.step(batch);
+      await learner.step(batch);
+      const before = tf.memory().numTensors;
+      for (let k = 0; k < 10; k++) await learner.step(batch);
+      expect(tf.memory().numTensors).toBe(before);
+      learner.dispose();
+    }
+    const before = tf.memory().numTensors;
+    await warmUp([spec('shampoo', 0.01), spec('adamw', 0.01)], model, params, data, 12);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([batch.x, batch.y]);
+    disposeTree(params);
+  });
+
+  it('optimizer state: AdamW keeps 8 bytes per parameter, Shampoo more', async () => {
+    const params = initParams(model, 4);
+    const n = 4 * 8 + 8 + 8 * 3 + 3;
+    const a = makeLearner(spec('adamw', 0.01), model, params);
+    const s = makeLearner(spec('shampoo', 0.01), model, params);
+    expect(a.stateBytes()).toBe(8 * n);
+    expect(s.stateBytes()).toBeGreaterThan(8 * n);
+    a.dispose();
+    s.dispose();
+    disposeTree(params);
+  });
+});
+
+describe('runTraining', () => {
+  const model = mlp([4, 3]);
+  const train = blobs(60, 2);
+  const test = blobs(30, 3);
+
+  it('evaluates at 0, every evalEvery steps and at the end; the target is the first evaluation at or below it', async () => {
+    const params = initParams(model, 1);
+    const learner = makeLearner(spec('adamw', 0.05), model, params);
+    const r = await runTraining({ label: 'a', model, learner, train, test, steps: 25, batchSize: 10, seed: 1, evalEvery: 10, targetLoss: 0.6 });
+    expect(r.evals.map((e) => e.step)).toEqual([0, 10, 20, 25]);
+    expect(r.stepMs).toHaveLength(25);
+    expect(r.trainLoss).toHaveLength(25);
+    const first = r.evals.find((e) => e.testLoss <= 0.6);
+    expect(r.target).toEqual(first ? { step: first.step, seconds: first.seconds } : null);
+    expect(r.evals[0].seconds).toBe(0);
+    expect(r.evals[3].seconds).toBeCloseTo(r.stepMs.reduce((x, y) => x + y, 0) / 1000, 9);
+    learner.dispose();
+    disposeTree(params);
+  });
+
+  it('stopAtTarget stops at the first evaluation that reaches it', async () => {
+    const params = initParams(model, 1);
+    const learner = makeLearner(spec('adamw', 0.05), model, params);
+    const r = await runTraining({ label: 'a', model, learner, train, test, steps: 200, batchSize: 10, seed: 1, evalEvery: 5, targetLoss: 0.5, stopAtTarget: true });
+    expect(r.target).not.toBeNull();
+    expect(r.stepMs).toHaveLength(r.target?.step as number);
+    expect(r.evals.at(-1)?.step).toBe(r.target?.step);
+    expect(r.evals.slice(0, -1).every((e) => e.testLoss > 0.5)).toBe(true);
+    learner.dispose();
+    disposeTree(params);
+  });
+
+  it('a non-finite loss ends the run as diverged', async () => {
+    const params = initParams(model, 1);
+    let k = 0;
+    const fake: Learner = {
+      step: async () => (++k === 3 ? NaN : 1),
+      params: () => params,
+      stateBytes: () => 0,
+      dispose: () => undefined,
+    };
+    const r = await runTraining({ label: 'x', model, learner: fake, train, test, steps: 10, batchSize: 10, seed: 1, evalEvery: 5, targetLoss: 0.1 });
+    expect(r.diverged).toBe(true);
+    expect(r.stepMs).toHaveLength(3);
+    disposeTree(params);
+  });
+});
+
+function fakeRun(label: string, stepMs: number[], target: RunResult['target'], finalLoss = 0.1): RunResult {
+  return {
+    label, trainLoss: stepMs.map(() => 1), stepMs, stateBytes: 100, target, diverged: false,
+    evals: [{ step: 0, seconds: 0, testLoss: 2, testAccuracy: 0.1 }, { step: stepMs.length, seconds: 1, testLoss: finalLoss, testAccuracy: 0.9 }],
+  };
+}
+
+describe('summaries and the verdict', () => {
+  it('step ratio is the mean step over the baseline mean step', () => {
+    const s = summarize([fakeRun('AdamW', [10, 10], { step: 20, seconds: 2 }), fakeRun('Shampoo', [11, 13], { step: 10, seconds: 1.2 })], 'AdamW');
+    expect(s[1].stepRatio).toBeCloseTo(1.2, 12);
+    expect(s[1].meanStepMs).toBe(12);
+    expect(verdict(s)).toBe('Shampoo reached the target in 0.500x the steps and 0.600x the seconds of AdamW; one step costs 1.20x.');
+    expect(summaryRow(s[0])[1]).toBe(20);
+    expect(mean([])).toBeNaN();
+  });
+
+  it('says so when a run misses the target', () => {
+    const s = summarize([fakeRun('AdamW', [10], null), fakeRun('Shampoo', [10], { step: 1, seconds: 0.1 })], 'AdamW');
+    expect(verdict(s)).toBe('AdamW did not reach the target within 1 steps; no time-to-target ratio.');
+    expect(summaryRow(s[0])[1]).toBe('not reached (1)');
+  });
+});
+
+describe('protocol helpers', () => {
+  const point = (lr: number, steps: number | null, seconds: number | null, loss: number): GridPoint => ({
+    optimizer: 'adamw', lr,
+    summary: { label: 'AdamW', stepsToTarget: steps, secondsToTarget: seconds, finalTestLoss: loss, finalTestAccuracy: 0.9, meanStepMs: 1, stepRatio: 1, stateBytes: 1, steps: 100, diverged: false },
+  });
+
+  it('chooseLr: fewest steps, then fewest seconds, then (missed) lowest loss', () => {
+    expect(chooseLr([point(1, 40, 4, 0.1), point(2, 30, 5, 0.1), point(3, 30, 3, 0.1)])).toBe(3);
+    expect(chooseLr([point(1, null, null, 0.1), point(2, 90, 9, 0.2)])).toBe(2);
+    expect(chooseLr([point(1, null, null, 0.3), point(2, null, null, 0.2), point(3, null, null, NaN)])).toBe(2);
+  });
+
+  it('spread: mean, min, max, or null if a seed missed', () => {
+    expect(spread([0.5, 0.7, 0.6])).toEqual({ mean: 0.6, min: 0.5, max: 0.7, values: [0.5, 0.7, 0.6] });
+    expect(spread([0.5, null])).toBeNull();
+    expect(spread([])).toBeNull();
+  });
+});
+
+describe('timedRootExecutor', () => {
+  it('forwards to the inner executor and counts root steps and time', () => {
+    const model = mlp([4, 3]);
+    const params = initParams(model, 1);
+    const ex = timedRootExecutor(hostRootExecutor());
+    expect(ex.name).toBe('host-float64');
+    const tx = shampoo({ lr: 0.01, betas: [0.9, 0.999], preconditionFrequency: 2, grafting: adamGrafting(), rootExecutor: ex });
+    const learner = transformLearner(model, params, tx);
+    const batch = blobs(12, 1).batch(Int32Array.from({ length: 12 }, (_, i) => i));
+    return (async () => {
+      for (let k = 0; k < 5; k++) await learner.step(batch);
+      expect(ex.submissions).toBe(2); // root steps 2 and 4
+      expect(ex.totalMs).toBeGreaterThan(0);
+      ex.reset();
+      expect(ex.submissions).toBe(0);
+      expect(ex.totalMs).toBe(0);
+      learner.dispose();
+      tf.dispose([batch.x, batch.y]);
+      disposeTree(params as Params);
+    })();
+  });
+});

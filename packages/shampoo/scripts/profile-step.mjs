@@ -1,0 +1,436 @@
+#!/usr/bin/env node
+/**
+ * Where one Shampoo step's time goes, on the wasm backend, against AdamW.
+ *
+ * Model: MLP 784-512-512-10 (relu, softmax cross-entropy), random data, batch B.
+ * Optimizers: AdamW (b1 0.9, b2 0.999, eps 1e-8, wd 1e-4) and Shampoo (betas [0.9, 0.999],
+ * epsilon 1e-12, decoupled wd 1e-4, Adam grafting (0.999, 1e-8), preconditionFrequency 100,
+ * host float64 roots), as packages/bench's step suite configures them.
+ *
+ * Per batch size it measures, interleaved (AdamW, then every Shampoo configuration, the order
+ * rotated every round) so that load changes hit all of them alike:
+ *   step      = forward + backward + optimizer update + apply, median over --steps rounds
+ *               (Shampoo on non-root steps after its first root step)
+ *   root      = (median root step - median step), amortized over preconditionFrequency
+ *   ratio     = (Shampoo step + root amortized) / AdamW step
+ *   flop bound = (model FLOPs + Shampoo's extra FLOPs) / model FLOPs, model FLOPs =
+ *               6 B sum(in out), extra = sum over blocks of 4 m n (m + n) (1-D blocks: m = 1)
+ * and, for every Shampoo configuration, a phase breakdown of its update alone (medians over
+ * --phase-reps): factor updates (variant.updateStatistics), preconditioning
+ * (variant.precondition), grafting (accumulate, direction, norm matching), everything else
+ * (filtered gradient, weight decay, blocking, clones, lr, apply) as the remainder, plus the
+ * number of tfjs kernels per update times the measured cost of one tiny kernel (the op
+ * overhead) and the number of synchronous readbacks on a non-root step.
+ *
+ * Usage (build first: npx tsc -b packages/shampoo):
+ *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
+ *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--fast-transposed-matmul] [--json FILE]
+ * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/.
+ * --sweep adds knob variations (block size, packing, factor-update interval).
+ * --fast-transposed-matmul makes the wasm BatchMatMul materialize transposed operands first
+ *   (tfjs-backend-wasm 4.22 sends them through a slow non-XNNPACK path), to see the ratio
+ *   against a model whose backward runs at full matmul speed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '@shampoo-ts/backends';
+import { adamw, disposeTree, initTrainState, leavesWithPaths, step, valueAndGrad } from '@shampoo-ts/core';
+import { adamGrafting } from '@shampoo-ts/grafting';
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+// ---------------------------------------------------------------- arguments
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const value = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+};
+const batches = value('batch', '128,1024').split(',').map(Number);
+const steps = Number(value('steps', '30'));
+const phaseReps = Number(value('phase-reps', '15'));
+const frequency = 100;
+const here = dirname(fileURLToPath(import.meta.url));
+const currentDist = resolve(here, '../dist');
+
+// ---------------------------------------------------------------- backend
+const info = await useBackend('wasm');
+if (tf.getBackend() !== 'wasm') throw new Error(`profile-step: backend is ${tf.getBackend()}, expected wasm`);
+if (flag('fast-transposed-matmul')) materializeTransposesInWasmMatMul();
+
+function materializeTransposesInWasmMatMul() {
+  const orig = tf.getKernel('BatchMatMul', 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({
+    kernelName: 'BatchMatMul',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      let { a, b } = inputs;
+      const temps = [];
+      const flip = (x) => {
+        const perm = x.shape.map((_, i) => i);
+        [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
+        const t = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } });
+        temps.push(t);
+        return t;
+      };
+      if (attrs.transposeA) a = flip(a);
+      if (attrs.transposeB) b = flip(b);
+      const out = orig.kernelFunc({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      for (const t of temps) backend.disposeData(t.dataId);
+      return out;
+    },
+  });
+}
+
+// ---------------------------------------------------------------- configurations
+async function loadShampoo(dist) {
+  const url = (p) => pathToFileURL(resolve(dist, p)).href;
+  return {
+    dist,
+    api: await import(url('index.js')),
+    config: await import(url('config.js')),
+    variants: await import(url('variants/index.js')),
+    layout: await import(url('blocking/layout.js')),
+    exponents: await import(url('exponents.js')),
+    steps: await import(url('direction-steps.js')),
+  };
+}
+const current = await loadShampoo(currentDist);
+const baseOptions = () => ({
+  lr: 1e-3, betas: [0.9, 0.999], epsilon: 1e-12, weightDecay: 1e-4, weightDecayType: 'decoupled',
+  preconditionFrequency: frequency, maxPreconditionerDim: 1024, useSymmetricPacking: true,
+  grafting: adamGrafting({ beta2: 0.999, epsilon: 1e-8 }),
+});
+const configs = [];
+if (value('baseline')) configs.push({ label: 'before', impl: await loadShampoo(resolve(value('baseline'))), options: baseOptions() });
+configs.push({ label: 'after', impl: current, options: baseOptions() });
+if (flag('sweep')) {
+  configs.push({ label: 'after, unpacked', impl: current, options: { ...baseOptions(), useSymmetricPacking: false } });
+  configs.push({ label: 'after, block 256', impl: current, options: { ...baseOptions(), maxPreconditionerDim: 256 } });
+  configs.push({ label: 'after, block 128', impl: current, options: { ...baseOptions(), maxPreconditionerDim: 128 } });
+  if (current.config.resolveShampooConfig.length >= 0 && hasOption(current, 'factorUpdateInterval')) {
+    configs.push({ label: 'after, factor interval 4', impl: current, options: { ...baseOptions(), factorUpdateInterval: 4 } });
+    configs.push({ label: 'after, factor interval 10', impl: current, options: { ...baseOptions(), factorUpdateInterval: 10 } });
+  }
+}
+function hasOption(impl, name) {
+  try {
+    impl.config.resolveShampooConfig({ [name]: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- model
+const widths = [784, 512, 512, 10];
+const layerShapes = widths.slice(0, -1).map((w, i) => [w, widths[i + 1]]);
+function initParams() {
+  const p = {};
+  layerShapes.forEach(([i, o], k) => {
+    p[`dense${k + 1}`] = { kernel: tf.randomNormal([i, o], 0, Math.sqrt(2 / i), 'float32', 7 + k), bias: tf.zeros([o]) };
+  });
+  return p;
+}
+function lossOf(p, x, y) {
+  return tf.tidy(() => {
+    let h = x;
+    layerShapes.forEach((_, k) => {
+      h = tf.add(tf.matMul(h, p[`dense${k + 1}`].kernel), p[`dense${k + 1}`].bias);
+      if (k + 1 < layerShapes.length) h = tf.relu(h);
+    });
+    return tf.losses.softmaxCrossEntropy(y, h);
+  });
+}
+const modelFlops = (B) => 6 * B * layerShapes.reduce((s, [i, o]) => s + i * o, 0);
+
+/** 4 m n (m + n) per block (1-D blocks as m x 1 with one factor: 4 m^2), for these options. */
+function shampooExtraFlops(impl, options) {
+  const cfg = impl.config.resolveShampooConfig(options);
+  let total = 0;
+  for (const [i, o] of layerShapes) {
+    for (const shape of [[i, o], [o]]) {
+      const layout = impl.layout.blockLayout(shape, cfg.maxPreconditionerDim, cfg.targetParameterDimensionality);
+      for (const b of layout.blocks) {
+        if (b.size.length === 1) total += 4 * b.size[0] * b.size[0];
+        else total += 4 * b.size.reduce((p, d) => p * d, 1) * b.size.reduce((s, d) => s + d, 0);
+      }
+    }
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------- helpers
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const now = () => performance.now();
+
+/** Replaces the `step` of the scaleByShampoo state inside a chain state (profiling only). */
+function withStep(optState, k) {
+  const visit = (s) => {
+    if (Array.isArray(s)) return s.map(visit);
+    if (s && typeof s === 'object' && !(s instanceof tf.Tensor) && typeof s.step === 'number' && s.blocks) return { ...s, step: k };
+    return s;
+  };
+  return visit(optState);
+}
+function shampooStateOf(optState) {
+  return optState.find((s) => s && typeof s.step === 'number' && s.blocks);
+}
+
+/** A learner: one full step (forward, backward, update, apply) per call. */
+function learner(tx, params) {
+  let state = initTrainState(params, tx);
+  return {
+    step(x, y) {
+      const old = state;
+      const { loss, grads } = valueAndGrad((p) => lossOf(p, x, y), old.params);
+      try {
+        state = step(old, grads, tx);
+      } finally {
+        disposeTree(grads);
+      }
+      disposeTree(old);
+      loss.dataSync();
+      loss.dispose();
+    },
+    setStep(k) {
+      state = { ...state, optState: withStep(state.optState, k) };
+    },
+    get state() {
+      return state;
+    },
+    dispose() {
+      disposeTree(state);
+    },
+  };
+}
+
+/** Counts synchronous reads (dataSync / readSync) while fn runs. */
+function countSyncReads(fn) {
+  const backend = tf.backend();
+  const orig = backend.readSync.bind(backend);
+  let n = 0;
+  backend.readSync = (id) => {
+    n++;
+    return orig(id);
+  };
+  try {
+    fn();
+  } finally {
+    backend.readSync = orig;
+  }
+  return n;
+}
+
+function tinyOpMs() {
+  const a = tf.scalar(1);
+  const times = [];
+  for (let r = 0; r < 25; r++) {
+    const t0 = now();
+    for (let i = 0; i < 200; i++) tf.add(a, a).dispose();
+    times.push((now() - t0) / 200);
+  }
+  a.dispose();
+  return median(times);
+}
+
+// ---------------------------------------------------------------- phases of one Shampoo update
+/**
+ * Times the pieces of one update on the blocks of real gradients, using the configuration's
+ * own internal functions, from a state just after a root step.
+ */
+function phases(impl, options, grads, optState, params) {
+  const cfg = impl.config.resolveShampooConfig(options);
+  const variant = impl.variants.makeVariant(cfg);
+  const sh = shampooStateOf(optState);
+  const t = sh.step + 1;
+  const bc2 = cfg.useBiasCorrection && cfg.beta2 < 1 ? 1 - cfg.beta2 ** t : 1;
+  const bc1 = cfg.useBiasCorrection ? 1 - cfg.beta3 * cfg.beta1 ** (t - 1) : 1;
+  const blocks = [];
+  for (const [path, g] of leavesWithPaths(grads)) {
+    const layout = impl.layout.blockLayout(g.shape, cfg.maxPreconditionerDim, cfg.targetParameterDimensionality);
+    const parts = impl.layout.splitBlocks(g, layout);
+    parts.forEach((gb, i) => {
+      const shape = layout.blocks[i].size;
+      const info = { key: `${path}#${i}`, shape, exponents: impl.exponents.blockExponents(shape.length, cfg.inverseExponentOverride) };
+      blocks.push({ info, g: gb, st: sh.blocks[info.key] });
+    });
+  }
+  const time = (fn) => {
+    for (let r = 0; r < 2; r++) tf.tidy(fn);
+    const ts = [];
+    for (let r = 0; r < phaseReps; r++) {
+      const t0 = now();
+      tf.tidy(fn);
+      ts.push(now() - t0);
+    }
+    return median(ts);
+  };
+  const factorT = time(() => {
+    for (const b of blocks) {
+      variant.updateStatistics(b.info, b.st.preconditioner, b.g);
+    }
+  });
+  const D = blocks.map((b) => tf.keep(tf.div(b.st.filtered, bc1)));
+  const preconT = time(() => {
+    blocks.forEach((b, i) => variant.precondition(b.info, b.st.preconditioner, D[i], bc2));
+  });
+  const P = blocks.map((b, i) => tf.keep(variant.precondition(b.info, b.st.preconditioner, D[i], bc2)));
+  const graftT = time(() => {
+    blocks.forEach((b, i) => {
+      const v = cfg.grafting.accumulate(b.st.graft, b.g);
+      impl.steps.matchGraftingNorm(P[i], cfg.grafting.direction(v, D[i], t));
+    });
+  });
+  const filterT = time(() => {
+    blocks.forEach((b) => impl.steps.filteredGradient(b.st.filtered, b.g, cfg.beta1, cfg.beta3, bc1));
+  });
+  tf.dispose([...D, ...P]);
+  const tx = impl.api.scaleByShampoo(options);
+  const updateT = time(() => {
+    const [u, s] = tx.update(grads, sh, params);
+    disposeTree(u);
+    disposeTree(s);
+  });
+  const once = () => {
+    const [u, s] = tx.update(grads, sh, params);
+    disposeTree(u);
+    disposeTree(s);
+  };
+  const reads = countSyncReads(once);
+  const kernels = kernelCount(once);
+  return { updateT, factorT, preconT, graftT, filterT, kernels, reads, blocks: blocks.length };
+}
+
+/** Number of kernels run by fn (engine.runKernel calls). */
+function kernelCount(fn) {
+  let count = 0;
+  const engine = tf.engine();
+  const orig = engine.runKernel.bind(engine);
+  engine.runKernel = (...args) => {
+    count++;
+    return orig(...args);
+  };
+  try {
+    fn();
+  } finally {
+    engine.runKernel = orig;
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------- run
+const load = execSync('uptime').toString().trim();
+console.log(`# profile-step on ${tf.getBackend()} (threads ${info.threads}), tfjs ${tf.version.tfjs}, node ${process.version}`);
+console.log(`# uptime at start: ${load}`);
+console.log(`# steps ${steps}, phase reps ${phaseReps}, fast transposed matmul: ${flag('fast-transposed-matmul')}`);
+const tiny = tinyOpMs();
+console.log(`# one tiny kernel (scalar add): ${(tiny * 1000).toFixed(1)} us`);
+const results = { load, tinyKernelUs: tiny * 1000, fastTransposedMatmul: flag('fast-transposed-matmul'), cases: [] };
+
+for (const B of batches) {
+  const x = tf.randomNormal([B, 784], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32', 2), 10);
+  const params = initParams();
+  const adam = adamw({ learningRate: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 1e-4 });
+  const runners = [{ label: 'AdamW', l: learner(adam, params), times: [], rootTimes: [] }];
+  for (const c of configs) runners.push({ label: c.label, c, l: learner(c.impl.api.shampoo(c.options), params), times: [], rootTimes: [] });
+  // warm-up: two graft-only steps, then the first root step (step 100) for every Shampoo
+  for (const r of runners) {
+    r.l.step(x, y);
+    r.l.step(x, y);
+    if (r.c) {
+      r.l.setStep(frequency - 1);
+      r.l.step(x, y);
+    }
+  }
+  // fwd+bwd alone
+  const fb = [];
+  // main interleaved loop
+  for (let round = 0; round < steps; round++) {
+    const order = runners.map((_, i) => (i + round) % runners.length);
+    for (const i of order) {
+      const r = runners[i];
+      const t0 = now();
+      r.l.step(x, y);
+      r.times.push(now() - t0);
+    }
+    const t0 = now();
+    const { loss, grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
+    loss.dataSync();
+    fb.push(now() - t0);
+    loss.dispose();
+    disposeTree(grads);
+  }
+  // root steps: a few per configuration, interleaved
+  const rootRounds = 3;
+  const sh = runners.filter((r) => r.c);
+  for (let k = 2; k < 2 + rootRounds; k++) {
+    for (const r of sh) {
+      r.l.setStep(k * frequency - 1);
+      const t0 = now();
+      r.l.step(x, y);
+      r.rootTimes.push(now() - t0);
+    }
+  }
+  const adamT = median(runners[0].times);
+  const fbT = median(fb);
+  const mf = modelFlops(B);
+  console.log(`\n## batch ${B}: model ${(mf / 1e9).toFixed(3)} GFLOP/step; forward+backward alone ${fbT.toFixed(1)} ms; AdamW step ${adamT.toFixed(1)} ms`);
+  console.log('| configuration | step ms (non-root) | root step ms | roots amortized ms | ratio | flop bound | ratio / bound | state MB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  const caseOut = { batch: B, modelGflop: mf / 1e9, forwardBackwardMs: fbT, adamwMs: adamT, adamwStateMB: stateMB(runners[0].l.state.optState), shampoo: [] };
+  for (const r of sh) {
+    const stepT = median(r.times);
+    const rootT = median(r.rootTimes);
+    const amort = Math.max(0, rootT - stepT) / frequency;
+    const ratio = (stepT + amort) / adamT;
+    const bound = (mf + shampooExtraFlops(r.c.impl, r.c.options)) / mf;
+    const mb = stateMB(r.l.state.optState);
+    console.log(`| ${r.label} | ${stepT.toFixed(1)} | ${rootT.toFixed(0)} | ${amort.toFixed(2)} | ${ratio.toFixed(2)} | ${bound.toFixed(2)} | ${(ratio / bound).toFixed(2)} | ${mb.toFixed(1)} |`);
+    caseOut.shampoo.push({ label: r.label, stepMs: stepT, rootStepMs: rootT, rootAmortizedMs: amort, ratio, flopBound: bound, ratioOverBound: ratio / bound, stateMB: mb, stepsMs: r.times });
+  }
+  console.log(`AdamW state ${caseOut.adamwStateMB.toFixed(1)} MB`);
+  // phases
+  console.log(`\n| configuration (batch ${B}) | update alone ms | factor updates | preconditioning | grafting | filtered gradient | rest | kernels/update | op overhead est. ms | sync reads (non-root) |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const { grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
+  for (const r of sh) {
+    const st = r.l.state;
+    const ph = phases(r.c.impl, r.c.options, grads, st.optState, st.params);
+    const rest = ph.updateT - ph.factorT - ph.preconT - ph.graftT - ph.filterT;
+    console.log(`| ${r.label} | ${ph.updateT.toFixed(1)} | ${ph.factorT.toFixed(1)} | ${ph.preconT.toFixed(1)} | ${ph.graftT.toFixed(1)} | ${ph.filterT.toFixed(1)} | ${rest.toFixed(1)} | ${ph.kernels} | ${(ph.kernels * tiny).toFixed(1)} | ${ph.reads} |`);
+    caseOut.shampoo.find((s) => s.label === r.label).phases = { ...ph, restMs: rest, opOverheadMs: ph.kernels * tiny };
+  }
+  disposeTree(grads);
+  results.cases.push(caseOut);
+  for (const r of runners) r.l.dispose();
+  disposeTree(params);
+  tf.dispose([x, y]);
+}
+results.loadAtEnd = execSync('uptime').toString().trim();
+console.log(`\n# uptime at end: ${results.loadAtEnd}`);
+if (value('json')) writeFileSync(value('json'), JSON.stringify(results, null, 1));
+
+function stateMB(optState) {
+  const seen = new Set();
+  let bytes = 0;
+  const visit = (s) => {
+    if (s instanceof tf.Tensor) {
+      if (!seen.has(s.dataId)) {
+        seen.add(s.dataId);
+        bytes += s.size * 4;
+      }
+    } else if (Array.isArray(s)) s.forEach(visit);
+    else if (s && typeof s === 'object') Object.values(s).forEach(visit);
+  };
+  visit(optState);
+  return bytes / 1e6;
+}
