@@ -10,13 +10,17 @@
  *     (f = preconditionFrequency), computed while the next f steps train.
  * For each: mean step time over all steps (root steps included: the amortized cost), the
  * median non-root step, the mean root step, and the mean time per root step that the
- * executor spent computing or waiting for roots (root_ms). Writes bench-results/workers.json.
+ * executor spent computing or waiting for roots (root_ms).
+ * Then the root computation alone, on the root tasks of the model's first root step:
+ * computeRoots inline vs on a pool of 1 and of 2 workers, the three timed in alternation
+ * (so that a machine shared with other work loads them alike), medians over the rounds.
+ * Writes bench-results/workers.json.
  */
 import * as tf from '@tensorflow/tfjs';
 import { adamw, applyUpdates, disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { hostRootExecutor, shampoo, type RootExecutor } from '@shampoo-ts/shampoo';
-import { rootWorkerPool, workerPoolRootExecutor, type RootWorkerPool } from '@shampoo-ts/distributed';
+import { computeRoots, hostRootExecutor, shampoo, type RootExecutor, type RootTask } from '@shampoo-ts/shampoo';
+import { rootWorkerPool, runnerRootExecutor, workerPoolRootExecutor, type RootWorkerPool } from '@shampoo-ts/distributed';
 import { useBackend } from '@shampoo-ts/backends';
 import type { BenchSuite, SuiteContext } from '../suite.js';
 import { mlp } from '../models/mlp.js';
@@ -47,6 +51,19 @@ export interface WorkersRow {
   root_ms_mean: number | null;
   /** step_ms_mean / AdamW's step_ms_mean on the same model. */
   vs_adamw: number | null;
+}
+
+export interface RootBatchRow {
+  model: string;
+  tasks: number;
+  /** Largest factor side among the tasks. */
+  max_n: number;
+  rounds: number;
+  inline_ms: number;
+  pool1_ms: number;
+  pool2_ms: number;
+  /** inline_ms / pool2_ms. */
+  speedup_2_workers: number;
 }
 
 interface Config {
@@ -116,6 +133,36 @@ function leafOf(tree: TensorTree): tf.Tensor {
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+/** The root tasks of the first root step of Shampoo on `model` (captured through a runner). */
+function rootTasksOf(model: Model, grads: readonly TensorTree[], frequency: number, maxDim: number): RootTask[] {
+  let captured: RootTask[] = [];
+  const executor = runnerRootExecutor({
+    name: 'capture',
+    start: (tasks: readonly RootTask[]) => {
+      if (captured.length === 0) captured = tasks.map((t) => ({ ...t, factor: t.factor.slice() }));
+      return computeRoots([...tasks]);
+    },
+    wait: (outcomes: ReturnType<typeof computeRoots>) => outcomes,
+  });
+  const tx = shampoo({ betas: [0.9, 0.999], preconditionFrequency: frequency, maxPreconditionerDim: maxDim, rootExecutor: executor });
+  timeOptimizer(tx as GradientTransformation, model, grads, frequency, () => false, () => false, null);
+  return captured;
+}
+
+/** Times inline / 1 worker / 2 workers on the same tasks, in alternation. */
+function timeRootBatch(tasks: RootTask[], pools: [RootWorkerPool, RootWorkerPool], rounds: number): [number[], number[], number[]] {
+  const times: [number[], number[], number[]] = [[], [], []];
+  const runs = [() => computeRoots(tasks), () => pools[0].run(tasks), () => pools[1].run(tasks)];
+  for (let r = 0; r <= rounds; r++) {
+    runs.forEach((run, i) => {
+      const t = performance.now();
+      run();
+      if (r > 0) times[i].push(performance.now() - t); // round 0 warms up
+    });
+  }
+  return times;
+}
+
 async function run(ctx: SuiteContext): Promise<void> {
   const quick = ctx.quick;
   const frequency = intFlag('precondition-frequency', ctx.flags['precondition-frequency'], quick ? 3 : 10, 1, 1000);
@@ -143,6 +190,8 @@ async function run(ctx: SuiteContext): Promise<void> {
     { label: 'pool, pipelined', workers: 2, delay: frequency, make: () => workerPoolRootExecutor(poolOf(2), { delay: frequency }) },
   ];
   const rows: WorkersRow[] = [];
+  const rootRows: RootBatchRow[] = [];
+  const rounds = quick ? 1 : 5;
   try {
     for (const model of models) {
       const grads = randomGradients(model, 4, 7);
@@ -184,6 +233,18 @@ async function run(ctx: SuiteContext): Promise<void> {
         rows.push(row);
         ctx.log(`  ${model.name} ${row.optimizer} ${row.executor} workers=${row.workers}: ${row.step_ms_mean.toFixed(1)} ms/step`);
       }
+      const tasks = rootTasksOf(model, grads, frequency, maxDim);
+      const [inline, one, two] = timeRootBatch(tasks, [poolOf(1), poolOf(2)], rounds);
+      rootRows.push({
+        model: model.name,
+        tasks: tasks.length,
+        max_n: Math.max(...tasks.map((t) => t.n)),
+        rounds,
+        inline_ms: median(inline),
+        pool1_ms: median(one),
+        pool2_ms: median(two),
+        speedup_2_workers: median(inline) / median(two),
+      });
       disposeTree(grads);
     }
   } finally {
@@ -195,7 +256,16 @@ async function run(ctx: SuiteContext): Promise<void> {
       rows.map((r) => [r.model, r.optimizer, r.executor, r.workers, r.step_ms_mean, r.step_ms_plain_median, r.root_step_ms_mean, r.root_ms_mean, r.vs_adamw]),
     ),
   );
-  writeFilesAtomically(ctx.outDir, { 'workers.json': JSON.stringify({ suite: 'workers', machine: machineInfo(), backend: info.name, rows }, null, 2) });
+  ctx.log('');
+  ctx.log(
+    formatTable(
+      ['model', 'root tasks', 'max n', 'inline ms', '1 worker ms', '2 workers ms', 'speedup (2 workers)'],
+      rootRows.map((r) => [r.model, r.tasks, r.max_n, r.inline_ms, r.pool1_ms, r.pool2_ms, r.speedup_2_workers]),
+    ),
+  );
+  writeFilesAtomically(ctx.outDir, {
+    'workers.json': JSON.stringify({ suite: 'workers', machine: machineInfo(), backend: info.name, rows, rootBatches: rootRows }, null, 2),
+  });
   ctx.log(`wrote ${ctx.outDir}/workers.json`);
 }
 
