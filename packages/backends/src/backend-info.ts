@@ -1,21 +1,22 @@
 /**
- * What `useBackend` reports about the backend it started, and the one rule that picks
- * where Shampoo's root computation runs.
+ * What `useBackend` reports about the backend it started, including where Shampoo's root
+ * computation runs on it.
  *
  * Shampoo's inverse p-th roots want float64 (tfjs has no float64 dtype), and a float64
  * host solver needs the factor matrices on the host every time the roots are refreshed.
  * Where a synchronous readback is cheap (cpu, wasm, tfjs-node: the tensor already sits
  * in host memory) the host float64 path is the right one; where it is not (webgpu:
  * `dataSync` stalls the queue in the browser and does not work in Node) the roots are
- * computed on the device in float32, optionally refreshed asynchronously in float64.
+ * computed on the device in float32. The rule lives in one place, @shampoo-ts/shampoo's
+ * `rootExecutorKindFor(backendName)`, which is also what Shampoo's default
+ * `rootExecutor: 'auto'` applies at init(); `rootExecutor` below is its answer for the
+ * backend just started.
  */
+import type { RootExecutorKind } from '@shampoo-ts/shampoo';
 
 /** The names `useBackend` accepts. */
 export const BACKEND_NAMES = ['cpu', 'wasm', 'webgpu', 'node-gpu', 'auto'] as const;
 export type BackendRequest = (typeof BACKEND_NAMES)[number];
-
-/** Where Shampoo's root computation should run on this backend. */
-export type RootExecutor = 'host-float64' | 'device-float32';
 
 /** The GPU adapter behind a webgpu backend (from GPUAdapter.info), or null. */
 export interface AdapterInfo {
@@ -37,16 +38,12 @@ export interface BackendInfo {
   threads: number;
   /** The GPU adapter, for webgpu; null otherwise. */
   adapterInfo: AdapterInfo | null;
-  /** Where Shampoo's root computation should run; `rootExecutorFor(cheapSyncReadback)`. */
-  rootExecutor: RootExecutor;
+  /** Where Shampoo's root computation runs here with rootExecutor 'auto': `rootExecutorKindFor(name)` of @shampoo-ts/shampoo. */
+  rootExecutor: RootExecutorKind;
   /** For 'auto': why the backends tried before this one could not start (empty otherwise). */
   skipped: string[];
 }
 
-/** The rule above: host float64 where a synchronous readback is cheap, device float32 where not. */
-export function rootExecutorFor(cheapSyncReadback: boolean): RootExecutor {
-  return cheapSyncReadback ? 'host-float64' : 'device-float32';
-}
 
 /** Throws a RangeError naming the value unless `name` is one of BACKEND_NAMES. */
 export function assertBackendRequest(name: unknown): asserts name is BackendRequest {

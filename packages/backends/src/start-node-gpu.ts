@@ -7,7 +7,8 @@
  * machines that reach only the npm registry; `useBackend('node-gpu')` then says so.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendInfo, rootExecutorFor } from './backend-info.js';
+import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
+import { type BackendInfo } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { importOptional, isNode } from './runtime.js';
 
@@ -37,7 +38,7 @@ export async function startNodeGpu(): Promise<BackendInfo> {
     cheapSyncReadback: true,
     threads: 1,
     adapterInfo: null,
-    rootExecutor: rootExecutorFor(true),
+    rootExecutor: rootExecutorKindFor(tf.getBackend()),
     skipped: [],
   };
 }

@@ -6,7 +6,8 @@
  * convolutional networks train on it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendInfo, rootExecutorFor } from './backend-info.js';
+import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
+import { type BackendInfo } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { isNode } from './runtime.js';
 import { TFJS_WASM_VERSION, type WasmPaths, bundledWasmFileMap, nodeWasmDirectory } from './wasm-binaries.js';
@@ -42,7 +43,7 @@ export async function startWasm(options: WasmOptions = {}): Promise<BackendInfo>
     cheapSyncReadback: true,
     threads: wasm.getThreadsCount(),
     adapterInfo: null,
-    rootExecutor: rootExecutorFor(true),
+    rootExecutor: rootExecutorKindFor(tf.getBackend()),
     skipped: [],
   };
 }

@@ -9,7 +9,8 @@
  * and the device-float32 root executor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type AdapterInfo, type BackendInfo, rootExecutorFor } from './backend-info.js';
+import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
+import { type AdapterInfo, type BackendInfo } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { importOptional, isNode } from './runtime.js';
 import { WEBGPU_NODE_REMEDY, diagnoseVulkan } from './webgpu-node-diagnosis.js';
@@ -115,7 +116,7 @@ export async function startWebGPU(options: WebGPUOptions = {}): Promise<BackendI
     cheapSyncReadback: false,
     threads: 1,
     adapterInfo: describeAdapter(adapter.info),
-    rootExecutor: rootExecutorFor(false),
+    rootExecutor: rootExecutorKindFor(tf.getBackend()),
     skipped: [],
   };
 }

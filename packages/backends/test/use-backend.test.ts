@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import {
-  autoOrder, bundledWasmFileMap, diagnoseVulkan, isSoftwareAdapter, nodeGpuUnavailableReason, nodeWasmDirectory, rootExecutorFor, useBackend,
+  autoOrder, bundledWasmFileMap, diagnoseVulkan, isSoftwareAdapter, nodeGpuUnavailableReason, nodeWasmDirectory, useBackend,
   WASM_BINARY_NAMES,
 } from '@shampoo-ts/backends';
+import { autoRootExecutor, rootExecutorKindFor } from '@shampoo-ts/shampoo';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -79,11 +79,18 @@ describe('isSoftwareAdapter', () => {
   });
 });
 
-describe('root executor rule', () => {
-  it('host float64 exactly where a synchronous readback is cheap', () => {
-    fc.assert(fc.property(fc.boolean(), (cheap) => {
-      expect(rootExecutorFor(cheap)).toBe(cheap ? 'host-float64' : 'device-float32');
-    }));
+describe('root executor: one rule, in @shampoo-ts/shampoo', () => {
+  it("useBackend reports what Shampoo's rootExecutor 'auto' picks on the backend it started", async () => {
+    for (const name of ['cpu', 'wasm'] as const) {
+      const info = await useBackend(name);
+      const auto = autoRootExecutor();
+      auto.prepare?.();
+      expect(info.rootExecutor).toBe(rootExecutorKindFor(info.name));
+      expect(auto.chosen).toBe(info.rootExecutor);
+      // The host float64 path exactly where a synchronous readback is cheap.
+      expect(info.rootExecutor === 'host-float64').toBe(info.cheapSyncReadback);
+    }
+    await tf.setBackend('cpu');
   });
 });
 

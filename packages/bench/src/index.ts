@@ -5,7 +5,7 @@
 export { main, usage, type CliIo } from './cli.js';
 export { SUITES } from './registry.js';
 export type { BenchSuite, FlagSpec, SuiteContext, SuiteEntry } from './suite.js';
-export { median, timeRuns, type Timing } from './lib/stats.js';
+export { collectGarbage, median, timeRuns, type Timing } from './lib/stats.js';
 export { formatNumber, formatTable, type Cell } from './lib/table.js';
 export { machineInfo, type MachineInfo } from './lib/results.js';
 export { lineChart, type LineChartSpec, type Series } from './lib/svg.js';

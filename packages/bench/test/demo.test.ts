@@ -48,12 +48,13 @@ describe('demo flags', () => {
 });
 
 describe('runDemo', () => {
+  // On the wasm backend (the demo's default): tfjs's cpu backend needs seconds per convnet step.
   it('trains both optimizers, prints the table and writes loss.svg and curves.json', async () => {
     const root = mkdtempSync(join(tmpdir(), 'demo-test-'));
     const t = io(root);
     const before = tf.memory().numTensors;
     const code = await runDemo(
-      ['--backend', 'cpu', '--steps', '6', '--batch-size', '16', '--eval-every', '3', '--test-size', '100', '--precondition-frequency', '2', '--max-preconditioner-dim', '32', '--target-loss', '2.5', '--out', 'res'],
+      ['--backend', 'wasm', '--steps', '6', '--batch-size', '16', '--eval-every', '3', '--test-size', '100', '--precondition-frequency', '2', '--max-preconditioner-dim', '32', '--target-loss', '2.5', '--out', 'res'],
       t.io,
     );
     expect(t.err).toEqual([]);
@@ -72,6 +73,7 @@ describe('runDemo', () => {
     expect(text).toContain('AdamW');
     expect(text).toContain(`output folder: ${join(root, 'res')}`);
     expect(t.progress.join('')).toContain('6/6');
+    await tf.setBackend('cpu');
     rmSync(root, { recursive: true });
   });
 

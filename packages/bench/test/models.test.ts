@@ -71,7 +71,7 @@ describe('models', () => {
 
   it('He init: kernel std about sqrt(2 / fanIn), biases zero', () => {
     const p = initParams(mlp([784, 512, 10]), 3);
-    const w = p.dense1.kernel.dataSync();
+    const w = Array.from(p.dense1.kernel.dataSync());
     const std = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
     expect(std).toBeCloseTo(Math.sqrt(2 / 784), 3);
     expect(p.dense1.bias.dataSync().every((v) => v === 0)).toBe(true);

@@ -170,6 +170,18 @@ const median = (xs) => {
   return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 const now = () => performance.now();
+/** This process's CPU time in ms (user + system): robust to other processes on the machine. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** Runs fn, returns [wall ms, cpu ms]. */
+const timed = (fn) => {
+  const w0 = now();
+  const c0 = cpu();
+  fn();
+  return [now() - w0, cpu() - c0];
+};
 
 /** Replaces the `step` of the scaleByShampoo state inside a chain state (profiling only). */
 function withStep(optState, k) {
@@ -232,11 +244,7 @@ function countSyncReads(fn) {
 function tinyOpMs() {
   const a = tf.scalar(1);
   const times = [];
-  for (let r = 0; r < 25; r++) {
-    const t0 = now();
-    for (let i = 0; i < 200; i++) tf.add(a, a).dispose();
-    times.push((now() - t0) / 200);
-  }
+  for (let r = 0; r < 25; r++) times.push(timed(() => { for (let i = 0; i < 200; i++) tf.add(a, a).dispose(); })[1] / 200);
   a.dispose();
   return median(times);
 }
@@ -266,11 +274,7 @@ function phases(impl, options, grads, optState, params) {
   const time = (fn) => {
     for (let r = 0; r < 2; r++) tf.tidy(fn);
     const ts = [];
-    for (let r = 0; r < phaseReps; r++) {
-      const t0 = now();
-      tf.tidy(fn);
-      ts.push(now() - t0);
-    }
+    for (let r = 0; r < phaseReps; r++) ts.push(timed(() => tf.tidy(fn))[1]);
     return median(ts);
   };
   const factorT = time(() => {
@@ -332,7 +336,7 @@ console.log(`# profile-step on ${tf.getBackend()} (threads ${info.threads}), tfj
 console.log(`# uptime at start: ${load}`);
 console.log(`# steps ${steps}, phase reps ${phaseReps}, fast transposed matmul: ${flag('fast-transposed-matmul')}`);
 const tiny = tinyOpMs();
-console.log(`# one tiny kernel (scalar add): ${(tiny * 1000).toFixed(1)} us`);
+console.log(`# one tiny kernel (scalar add), cpu: ${(tiny * 1000).toFixed(1)} us`);
 const results = { load, tinyKernelUs: tiny * 1000, fastTransposedMatmul: flag('fast-transposed-matmul'), cases: [] };
 
 for (const B of batches) {
@@ -340,8 +344,11 @@ for (const B of batches) {
   const y = tf.oneHot(tf.randomUniform([B], 0, 10, 'int32', 2), 10);
   const params = initParams();
   const adam = adamw({ learningRate: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 1e-4 });
-  const runners = [{ label: 'AdamW', l: learner(adam, params), times: [], rootTimes: [] }];
-  for (const c of configs) runners.push({ label: c.label, c, l: learner(c.impl.api.shampoo(c.options), params), times: [], rootTimes: [] });
+  const runners = [{ label: 'AdamW', l: learner(adam, params), times: [], cpus: [], rootTimes: [], rootCpus: [] }];
+  for (const c of configs) {
+    const executor = c.impl.api.hostRootExecutor();
+    runners.push({ label: c.label, c, executor, l: learner(c.impl.api.shampoo({ ...c.options, rootExecutor: executor }), params), times: [], cpus: [], rootTimes: [], rootCpus: [], rootParts: [] });
+  }
   // warm-up: two graft-only steps, then the first root step (step 100) for every Shampoo
   for (const r of runners) {
     r.l.step(x, y);
@@ -358,16 +365,17 @@ for (const B of batches) {
     const order = runners.map((_, i) => (i + round) % runners.length);
     for (const i of order) {
       const r = runners[i];
-      const t0 = now();
-      r.l.step(x, y);
-      r.times.push(now() - t0);
+      const [w, c] = timed(() => r.l.step(x, y));
+      r.times.push(w);
+      r.cpus.push(c);
     }
-    const t0 = now();
-    const { loss, grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
-    loss.dataSync();
-    fb.push(now() - t0);
-    loss.dispose();
-    disposeTree(grads);
+    const [w] = timed(() => {
+      const { loss, grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
+      loss.dataSync();
+      loss.dispose();
+      disposeTree(grads);
+    });
+    fb.push(w);
   }
   // root steps: a few per configuration, interleaved
   const rootRounds = 3;
@@ -375,31 +383,38 @@ for (const B of batches) {
   for (let k = 2; k < 2 + rootRounds; k++) {
     for (const r of sh) {
       r.l.setStep(k * frequency - 1);
-      const t0 = now();
-      r.l.step(x, y);
-      r.rootTimes.push(now() - t0);
+      const [w, c] = timed(() => r.l.step(x, y));
+      r.rootTimes.push(w);
+      r.rootCpus.push(c);
+      r.rootParts.push(r.executor.lastTimings);
     }
   }
   const adamT = median(runners[0].times);
+  const adamC = median(runners[0].cpus);
   const fbT = median(fb);
   const mf = modelFlops(B);
-  console.log(`\n## batch ${B}: model ${(mf / 1e9).toFixed(3)} GFLOP/step; forward+backward alone ${fbT.toFixed(1)} ms; AdamW step ${adamT.toFixed(1)} ms`);
-  console.log('| configuration | step ms (non-root) | root step ms | roots amortized ms | ratio | flop bound | ratio / bound | state MB |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  const caseOut = { batch: B, modelGflop: mf / 1e9, forwardBackwardMs: fbT, adamwMs: adamT, adamwStateMB: stateMB(runners[0].l.state.optState), shampoo: [] };
+  console.log(`\n## batch ${B}: model ${(mf / 1e9).toFixed(3)} GFLOP/step; forward+backward alone ${fbT.toFixed(1)} ms; AdamW step ${adamT.toFixed(1)} ms wall, ${adamC.toFixed(1)} ms cpu`);
+  console.log('| configuration | step ms wall (cpu) | root step ms wall (cpu) | roots amortized ms (cpu) | root read / compute / upload ms | ratio wall (cpu) | flop bound | ratio / bound wall (cpu) | state MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const caseOut = { batch: B, modelGflop: mf / 1e9, forwardBackwardMs: fbT, adamwMs: adamT, adamwCpuMs: adamC, adamwStateMB: stateMB(runners[0].l.state.optState), shampoo: [] };
   for (const r of sh) {
     const stepT = median(r.times);
+    const stepC = median(r.cpus);
     const rootT = median(r.rootTimes);
+    const rootC = median(r.rootCpus);
     const amort = Math.max(0, rootT - stepT) / frequency;
+    const amortC = Math.max(0, rootC - stepC) / frequency;
     const ratio = (stepT + amort) / adamT;
+    const ratioC = (stepC + amortC) / adamC;
     const bound = (mf + shampooExtraFlops(r.c.impl, r.c.options)) / mf;
     const mb = stateMB(r.l.state.optState);
-    console.log(`| ${r.label} | ${stepT.toFixed(1)} | ${rootT.toFixed(0)} | ${amort.toFixed(2)} | ${ratio.toFixed(2)} | ${bound.toFixed(2)} | ${(ratio / bound).toFixed(2)} | ${mb.toFixed(1)} |`);
-    caseOut.shampoo.push({ label: r.label, stepMs: stepT, rootStepMs: rootT, rootAmortizedMs: amort, ratio, flopBound: bound, ratioOverBound: ratio / bound, stateMB: mb, stepsMs: r.times });
+    const part = (k) => median(r.rootParts.map((p) => p[k])).toFixed(0);
+    console.log(`| ${r.label} | ${stepT.toFixed(1)} (${stepC.toFixed(1)}) | ${rootT.toFixed(0)} (${rootC.toFixed(0)}) | ${amort.toFixed(1)} (${amortC.toFixed(1)}) | ${part('readMs')} / ${part('computeMs')} / ${part('uploadMs')} | ${ratio.toFixed(2)} (${ratioC.toFixed(2)}) | ${bound.toFixed(2)} | ${(ratio / bound).toFixed(2)} (${(ratioC / bound).toFixed(2)}) | ${mb.toFixed(1)} |`);
+    caseOut.shampoo.push({ label: r.label, stepMs: stepT, stepCpuMs: stepC, rootStepMs: rootT, rootStepCpuMs: rootC, rootAmortizedMs: amort, rootAmortizedCpuMs: amortC, rootParts: r.rootParts, ratio, ratioCpu: ratioC, flopBound: bound, ratioOverBound: ratio / bound, ratioCpuOverBound: ratioC / bound, stateMB: mb, stepsMs: r.times, stepsCpuMs: r.cpus });
   }
   console.log(`AdamW state ${caseOut.adamwStateMB.toFixed(1)} MB`);
   // phases
-  console.log(`\n| configuration (batch ${B}) | update alone ms | factor updates | preconditioning | grafting | filtered gradient | rest | kernels/update | op overhead est. ms | sync reads (non-root) |`);
+  console.log(`\n| configuration (batch ${B}), cpu ms | update alone | factor updates | preconditioning | grafting | filtered gradient | rest | kernels/update | op overhead est. ms | sync reads (non-root) |`);
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   const { grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
   for (const r of sh) {

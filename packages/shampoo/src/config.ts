@@ -8,7 +8,7 @@ import { checkBoolean } from '@shampoo-ts/core';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
-import type { RootExecutor } from './root-executor.js';
+import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-choice.js';
 import type { InverseRootMethod } from './root-task.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
@@ -80,8 +80,12 @@ export interface ShampooOptions {
   numToleratedFailedAmortizedComputations?: number;
   /** false drops the weight w = 1 - beta2 of new statistics (w = 1). Default true. */
   useFactorWeighting?: boolean;
-  /** Where roots are computed. Default: hostRootExecutor(). */
-  rootExecutor?: RootExecutor;
+  /**
+   * Where roots are computed (executor-choice.ts). Default 'auto': decided at init() from
+   * tf.getBackend(), host float64 on cpu/wasm/tfjs-node, device float32 on webgpu/webgl.
+   * Or 'host-float64', 'device-float32', or any RootExecutor.
+   */
+  rootExecutor?: RootExecutorChoice;
   /** Called with a message when a root computation fails and the previous root is kept. Default console.warn. */
   onWarning?: (message: string) => void;
 }
@@ -219,12 +223,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
     'numToleratedFailedAmortizedComputations', options.numToleratedFailedAmortizedComputations ?? 3,
     (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
   const useFactorWeighting = checkBoolean(OWNER, 'useFactorWeighting', options.useFactorWeighting ?? true);
-  if (options.rootExecutor !== undefined) {
-    const e = options.rootExecutor as Partial<RootExecutor> | null;
-    if (e === null || typeof e !== 'object' || typeof e.submit !== 'function' || typeof e.collect !== 'function') {
-      invalidParameter(OWNER, 'rootExecutor', e, 'a RootExecutor { name, delay, kinds, submit, collect }');
-    }
-  }
+  if (options.rootExecutor !== undefined) checkRootExecutorChoice(OWNER, options.rootExecutor);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,

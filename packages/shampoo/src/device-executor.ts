@@ -30,8 +30,8 @@ export interface DeviceRootExecutorOptions {
   residualTolerance?: number;
 }
 
-/** The scaled factor A of a request, on the device. */
-function deviceMatrix(r: RootRequest): tf.Tensor2D {
+/** The scaled factor A of a request, on the device: F / bc (unpacked), then A / trace(A)^tau when tau > 0. */
+export function deviceMatrix(r: RootRequest): tf.Tensor2D {
   return tf.tidy(() => {
     const { n, packed, biasCorrection, traceScalingExponent } = r.spec;
     let a = packed ? unpackSymmetricTensor(r.factor, n) : tf.reshape(r.factor, [n, n]);

@@ -20,5 +20,8 @@ export * from './scale-by-shampoo.js';
 export * from './aliases.js';
 export * from './iterate-averaging.js';
 export * from './device-executor.js';
+export * from './device-eigen.js';
+export * from './executor-kind.js';
+export * from './executor-choice.js';
 export * from './root-results.js';
 export * from './direction-steps.js';

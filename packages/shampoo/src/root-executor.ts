@@ -10,10 +10,10 @@
  * training does not depend on timing.
  *
  * Executors in this package:
- * - `hostRootExecutor()` (default on cpu and wasm): reads every factor with ONE
+ * - `hostRootExecutor()` ('auto' picks it on cpu, wasm and tfjs-node): reads every factor with ONE
  *   synchronous `dataSync` per root step, runs the pure `computeRoots` (root-task.ts) in
  *   float64 and uploads the roots as float32 tensors. delay 0.
- * - `deviceRootExecutor()` (for GPU backends): float32 iterations on the device
+ * - `deviceRootExecutor()` ('auto' picks it, with device-eigen.ts, on webgpu and webgl): float32 iterations on the device
  *   (@shampoo-ts/linalg's tensor kernels); no synchronous readback; the residual check
  *   and the keep-previous-root-on-failure choice are made on the device, so its results
  *   come back with status 'unchecked'. delay 0.
@@ -74,6 +74,11 @@ export interface RootExecutor {
   readonly delay: number;
   /** Kinds this executor can run; the transform checks its variant against it at construction. */
   readonly kinds: readonly RootTaskSpec['kind'][];
+  /**
+   * Called by the transform's init(), before any submit: where an executor binds to the
+   * active backend (rootExecutor 'auto' decides here between host and device). Optional.
+   */
+  prepare?(): void;
   /** Starts computing roots of factors read at `step`. Must copy what it needs before returning. */
   submit(step: number, requests: readonly RootRequest[]): void;
   /** Results due at `step` (submitted at step - delay); [] if none. */

@@ -27,7 +27,7 @@ import { invalidParameter } from './validate.js';
 import { assembleBlocks, blockLayout, splitBlocks, type BlockLayout } from './blocking/layout.js';
 import { resolveShampooConfig, type ShampooConfig, type ShampooOptions } from './config.js';
 import { blockExponents } from './exponents.js';
-import { hostRootExecutor } from './host-executor.js';
+import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
@@ -92,7 +92,7 @@ function own<T>(x: T, taken: Set<tf.Tensor>): T {
 export function scaleByShampoo(options: ShampooOptions = {}): GradientTransformation<ShampooState> {
   const config = resolveShampooConfig(options);
   const variant = makeVariant(config);
-  const executor = options.rootExecutor ?? hostRootExecutor();
+  const executor = resolveRootExecutor(options.rootExecutor, OWNER);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   if (variant.rootKind !== null && !executor.kinds.includes(variant.rootKind)) {
     invalidParameter(OWNER, 'rootExecutor', executor.name, `an executor that runs '${variant.rootKind}' tasks (preconditioner ${variant.name})`);
@@ -116,6 +116,7 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
 
   return {
     init(params: TensorTree): ShampooState {
+      executor.prepare?.();
       return tf.tidy(() => {
         const blocks: Record<string, BlockState> = {};
         for (const [path, p] of leavesWithPaths(params)) {

@@ -1,4 +1,26 @@
 /** Timing helpers: medians of repeated runs after warm-up. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let gcFunction: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection, if this Node allows exposing `gc` at run time (it does:
+ * --expose-gc set through node:v8, read from a fresh context); a no-op otherwise. Timed runs
+ * call it first, so that garbage left by an earlier measurement (the JS kernels and
+ * ml-matrix allocate a lot) is not collected, by concurrent GC threads, inside the next one.
+ */
+export function collectGarbage(): void {
+  if (gcFunction === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gcFunction = runInNewContext('gc') as () => void;
+    } catch {
+      gcFunction = null;
+    }
+  }
+  gcFunction?.();
+}
 
 /** The median (mean of the two middle values for an even count); throws on an empty list. */
 export function median(xs: readonly number[]): number {
@@ -25,8 +47,8 @@ function cpuMs(): number {
 
 /**
  * Runs `fn` `warmup` times untimed (JIT and WebAssembly tier-up), then `runs` times timed
- * with performance.now() and process.cpuUsage(); returns every time, the medians and the
- * minimum. On a shared machine the CPU time is the steadier number (it excludes the time
+ * with performance.now() and process.cpuUsage(), each after a full garbage collection
+ * (untimed); returns every time, the medians and the minimum. On a shared machine the CPU time is the steadier number (it excludes the time
  * the process waited for a core).
  */
 export function timeRuns(fn: () => unknown, runs: number, warmup = 1): Timing {
@@ -35,6 +57,7 @@ export function timeRuns(fn: () => unknown, runs: number, warmup = 1): Timing {
   const runsMs: number[] = [];
   const cpuRunsMs: number[] = [];
   for (let i = 0; i < runs; i++) {
+    collectGarbage();
     const c = cpuMs();
     const t = performance.now();
     fn();

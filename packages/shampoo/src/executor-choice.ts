@@ -1,0 +1,115 @@
+/**
+ * Choosing the root executor: `ShampooOptions.rootExecutor` is 'auto' (the default), an
+ * executor kind, or any RootExecutor object.
+ *
+ *   'auto'            decided at the transform's init() from tf.getBackend() through
+ *                     rootExecutorKindFor (executor-kind.ts): host float64 on cpu, wasm and
+ *                     tfjs-node; device float32 on webgpu and webgl
+ *   'host-float64'    hostRootExecutor()
+ *   'device-float32'  withDeviceEigen(deviceRootExecutor()): the device executor, plus the
+ *                     documented QR-iteration fallback for full eigendecompositions
+ *                     (device-eigen.ts), so every variant runs on a GPU backend
+ *   a RootExecutor    used as given (a bare deviceRootExecutor() still rejects the
+ *                     eigendecomposed and 'eigh' variants at construction)
+ *
+ * 'auto' decides at init() rather than at construction so that an optimizer built before
+ * the backend is chosen (a module-level constant, an optimizer rebuilt from model.json)
+ * still follows the backend it trains on. If update() runs before any init() in this
+ * process (a state restored from elsewhere), it decides at the first root step instead.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { deviceRootExecutor, type DeviceRootExecutorOptions } from './device-executor.js';
+import { withDeviceEigen } from './device-eigen.js';
+import { ROOT_EXECUTOR_KINDS, rootExecutorKindFor, type RootExecutorKind } from './executor-kind.js';
+import { hostRootExecutor, type HostRootExecutorOptions } from './host-executor.js';
+import type { RootExecutor } from './root-executor.js';
+import { invalidParameter } from './validate.js';
+
+/** What `ShampooOptions.rootExecutor` accepts. */
+export type RootExecutorChoice = 'auto' | RootExecutorKind | RootExecutor;
+
+/** Options of the executors 'auto' may build. */
+export interface AutoRootExecutorOptions {
+  /** Options of hostRootExecutor (used where the choice is 'host-float64'). */
+  host?: HostRootExecutorOptions;
+  /** Options of deviceRootExecutor (used where the choice is 'device-float32'). */
+  device?: DeviceRootExecutorOptions;
+  /** QR-iteration steps per root step for full eigendecompositions on the device (withDeviceEigen). */
+  eigenQrSteps?: number;
+  /** The backend name to decide from. Default () => tf.getBackend(). */
+  backendName?: () => string;
+}
+
+/** An 'auto' executor: a RootExecutor that also tells what it chose. */
+export interface AutoRootExecutor extends RootExecutor {
+  /** The kind chosen at the last prepare() (init), or null before the first. */
+  readonly chosen: RootExecutorKind | null;
+}
+
+/** The built-in executor of a kind (see the module comment). */
+export function rootExecutorOfKind(kind: RootExecutorKind, options: AutoRootExecutorOptions = {}): RootExecutor {
+  if (kind === 'host-float64') return hostRootExecutor(options.host);
+  if (kind === 'device-float32') return withDeviceEigen(deviceRootExecutor(options.device), { qrSteps: options.eigenQrSteps });
+  return invalidParameter('rootExecutorOfKind', 'kind', kind, ROOT_EXECUTOR_KINDS.map((k) => `'${k}'`).join(' or '));
+}
+
+/**
+ * The executor behind rootExecutor 'auto': on prepare() (called by the transform's init)
+ * it picks rootExecutorKindFor(backendName()) and delegates to that kind's executor from
+ * then on. Both executors are built (and their options validated) at construction, which
+ * costs no tensors, and kept, so switching backends between inits does not rebuild them.
+ * It accepts every task kind, since both choices run all of them.
+ */
+export function autoRootExecutor(options: AutoRootExecutorOptions = {}): AutoRootExecutor {
+  const backendName = options.backendName ?? (() => tf.getBackend());
+  if (typeof backendName !== 'function') invalidParameter('autoRootExecutor', 'backendName', backendName, 'a function () => string');
+  const executors = new Map(ROOT_EXECUTOR_KINDS.map((kind) => [kind, rootExecutorOfKind(kind, options)] as const));
+  let chosen: RootExecutorKind | null = null;
+  let current: RootExecutor | null = null;
+  const choose = (): RootExecutor => {
+    chosen = rootExecutorKindFor(backendName());
+    current = executors.get(chosen) as RootExecutor;
+    return current;
+  };
+  return {
+    get name() {
+      return current === null ? 'auto' : `auto: ${current.name}`;
+    },
+    get delay() {
+      return current?.delay ?? 0;
+    },
+    kinds: ['inverse-root', 'eigen', 'eigen-qr'],
+    get chosen() {
+      return chosen;
+    },
+    get lastTimings() {
+      return current?.lastTimings;
+    },
+    prepare() {
+      choose();
+    },
+    submit(step, requests) {
+      (current ?? choose()).submit(step, requests);
+    },
+    collect(step) {
+      return current === null ? [] : current.collect(step);
+    },
+  };
+}
+
+/** Throws a RangeError naming `owner`, 'rootExecutor' and the value unless it is a RootExecutorChoice. */
+export function checkRootExecutorChoice(owner: string, choice: unknown): asserts choice is RootExecutorChoice {
+  if (choice === 'auto' || (ROOT_EXECUTOR_KINDS as readonly unknown[]).includes(choice)) return;
+  const e = choice as Partial<RootExecutor> | null;
+  if (e !== null && typeof e === 'object' && typeof e.submit === 'function' && typeof e.collect === 'function') return;
+  invalidParameter(owner, 'rootExecutor', choice, "a RootExecutor { name, delay, kinds, submit, collect }, or 'auto', 'host-float64', 'device-float32'");
+}
+
+/** The executor for a choice (undefined means 'auto'); see the module comment. */
+export function resolveRootExecutor(choice: RootExecutorChoice | undefined, owner = 'resolveRootExecutor'): RootExecutor {
+  const c = choice ?? 'auto';
+  checkRootExecutorChoice(owner, c);
+  if (c === 'auto') return autoRootExecutor();
+  if (typeof c === 'string') return rootExecutorOfKind(c);
+  return c;
+}
