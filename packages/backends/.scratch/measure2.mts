@@ -11,7 +11,7 @@ const F = Number(process.env.F ?? 1);
 const common = { lr: 0.01, betas: [0.9, 0.999] as [number, number], epsilon: eps, targetParameterDimensionality: 2, preconditionFrequency: F, startPreconditioningStep: 2, grafting: adamGrafting({ epsilon: 1e-8 }) };
 const cases: Record<string, () => any> = {
   shampoo: () => shampoo(common),
-  eigendecomposed: () => shampoo({ ...common, preconditioner: { type: 'eigendecomposed' }, rootExecutor: autoRootExecutor({ eigenQrSteps: K }) }),
+  eigendecomposed: () => shampoo({ ...common, preconditioner: { type: 'eigendecomposed' }, }),
   soap: () => soap({ lr: 0.01, targetParameterDimensionality: 2, preconditionFrequency: 1, startPreconditioningStep: 2 }),
   klShampoo: () => klShampoo(common),
   muon: () => muon({ lr: 0.02 }),

@@ -94,10 +94,10 @@ describe('Dataset', () => {
 });
 
 describe('loadMnist', () => {
-  it('holds out 20% of every class; pixels in [0, 1]; targets one-hot', () => {
+  it('holds out 10% of every class; pixels in [0, 1]; targets one-hot', () => {
     const { train, test } = loadMnist();
     expect(train.size + test.size).toBeGreaterThan(9900);
-    expect(test.size / (train.size + test.size)).toBeCloseTo(0.2, 2);
+    expect(test.size / (train.size + test.size)).toBeCloseTo(0.1, 2);
     const perClass = (d: Dataset) => {
       const c = new Array(10).fill(0);
       for (let i = 0; i < d.size; i++) c[d.targets.subarray(i * 10, i * 10 + 10).indexOf(1)]++;
@@ -105,7 +105,7 @@ describe('loadMnist', () => {
     };
     const tr = perClass(train);
     const te = perClass(test);
-    for (let k = 0; k < 10; k++) expect(Math.abs(te[k] - 0.2 * (tr[k] + te[k]))).toBeLessThanOrEqual(0.5);
+    for (let k = 0; k < 10; k++) expect(Math.abs(te[k] - 0.1 * (tr[k] + te[k]))).toBeLessThanOrEqual(0.5);
     let min = Infinity;
     let max = -Infinity;
     for (const v of test.inputs) {

@@ -26,7 +26,7 @@
  *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
  *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--fast-transposed-matmul] [--json FILE]
  * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/.
- * --sweep adds knob variations (block size, packing, factor-update interval).
+ * --sweep adds knob variations (packing, block size, factorUpdateFrequency).
  * --fast-transposed-matmul makes the wasm BatchMatMul materialize transposed operands first
  *   (tfjs-backend-wasm 4.22 sends them through a slow non-XNNPACK path), to see the ratio
  *   against a model whose backward runs at full matmul speed.
@@ -111,9 +111,9 @@ if (flag('sweep')) {
   configs.push({ label: 'after, unpacked', impl: current, options: { ...baseOptions(), useSymmetricPacking: false } });
   configs.push({ label: 'after, block 256', impl: current, options: { ...baseOptions(), maxPreconditionerDim: 256 } });
   configs.push({ label: 'after, block 128', impl: current, options: { ...baseOptions(), maxPreconditionerDim: 128 } });
-  if (current.config.resolveShampooConfig.length >= 0 && hasOption(current, 'factorUpdateInterval')) {
-    configs.push({ label: 'after, factor interval 4', impl: current, options: { ...baseOptions(), factorUpdateInterval: 4 } });
-    configs.push({ label: 'after, factor interval 10', impl: current, options: { ...baseOptions(), factorUpdateInterval: 10 } });
+  if (hasOption(current, 'factorUpdateFrequency')) {
+    configs.push({ label: 'after, factorUpdateFrequency 2', impl: current, options: { ...baseOptions(), factorUpdateFrequency: 2 } });
+    configs.push({ label: 'after, factorUpdateFrequency 10', impl: current, options: { ...baseOptions(), factorUpdateFrequency: 10 } });
   }
 }
 function hasOption(impl, name) {
@@ -147,7 +147,11 @@ function lossOf(p, x, y) {
 }
 const modelFlops = (B) => 6 * B * layerShapes.reduce((s, [i, o]) => s + i * o, 0);
 
-/** 4 m n (m + n) per block (1-D blocks as m x 1 with one factor: 4 m^2), for these options. */
+/**
+ * 4 m n (m + n) per block (1-D blocks as m x 1 with one factor: 4 m^2), for these options:
+ * 2 m n (m + n) for the factor updates (divided by factorUpdateFrequency) and as much for
+ * the preconditioning.
+ */
 function shampooExtraFlops(impl, options) {
   const cfg = impl.config.resolveShampooConfig(options);
   let total = 0;
@@ -155,8 +159,9 @@ function shampooExtraFlops(impl, options) {
     for (const shape of [[i, o], [o]]) {
       const layout = impl.layout.blockLayout(shape, cfg.maxPreconditionerDim, cfg.targetParameterDimensionality);
       for (const b of layout.blocks) {
-        if (b.size.length === 1) total += 4 * b.size[0] * b.size[0];
-        else total += 4 * b.size.reduce((p, d) => p * d, 1) * b.size.reduce((s, d) => s + d, 0);
+        // half for the factor updates (every k steps), half for the preconditioning
+        const perHalf = b.size.length === 1 ? 2 * b.size[0] * b.size[0] : 2 * b.size.reduce((p, d) => p * d, 1) * b.size.reduce((s, d) => s + d, 0);
+        total += perHalf + perHalf / (cfg.factorUpdateFrequency ?? 1);
       }
     }
   }
@@ -164,6 +169,12 @@ function shampooExtraFlops(impl, options) {
 }
 
 // ---------------------------------------------------------------- helpers
+/** Median over consecutive groups of k values of each group's mean (k = 1: the plain median). */
+const cycleMedian = (xs, k) => {
+  const means = [];
+  for (let i = 0; i + k <= xs.length; i += k) means.push(xs.slice(i, i + k).reduce((a, b) => a + b, 0) / k);
+  return median(means);
+};
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
@@ -398,8 +409,9 @@ for (const B of batches) {
   console.log('|---|---|---|---|---|---|---|---|---|');
   const caseOut = { batch: B, modelGflop: mf / 1e9, forwardBackwardMs: fbT, adamwMs: adamT, adamwCpuMs: adamC, adamwStateMB: stateMB(runners[0].l.state.optState), shampoo: [] };
   for (const r of sh) {
-    const stepT = median(r.times);
-    const stepC = median(r.cpus);
+    const k = r.c.options.factorUpdateFrequency ?? 1;
+    const stepT = cycleMedian(r.times, k);
+    const stepC = cycleMedian(r.cpus, k);
     const rootT = median(r.rootTimes);
     const rootC = median(r.rootCpus);
     const amort = Math.max(0, rootT - stepT) / frequency;

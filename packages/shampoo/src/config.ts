@@ -61,6 +61,12 @@ export interface ShampooOptions {
   /** Order blocks are merged down to (mergeSmallDims target). Default 1. */
   targetParameterDimensionality?: number;
   preconditionFrequency?: number;
+  /**
+   * Update the factor matrices every k steps (on steps 1, k + 1, 2k + 1, ...), k >= 1.
+   * Default 1 (every step, the reference's behaviour). k > 1 skips the Gram products on the
+   * other steps, about half of Shampoo's per-step extra work; see docs/tuning.md.
+   */
+  factorUpdateFrequency?: number;
   /** -1 means preconditionFrequency. Infinity allowed (never precondition). */
   startPreconditioningStep?: number;
   useBiasCorrection?: boolean;
@@ -103,6 +109,7 @@ export interface ShampooConfig {
   readonly maxPreconditionerDim: number;
   readonly targetParameterDimensionality: number;
   readonly preconditionFrequency: number;
+  readonly factorUpdateFrequency: number;
   readonly startPreconditioningStep: number;
   readonly useBiasCorrection: boolean;
   readonly grafting: GraftingStrategy | null;
@@ -122,7 +129,7 @@ const KNOWN = [
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
-  'useFactorWeighting', 'rootExecutor', 'onWarning',
+  'useFactorWeighting', 'rootExecutor', 'onWarning', 'factorUpdateFrequency',
 ];
 
 const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkWith(OWNER, name, v, ok, allowed);
@@ -190,6 +197,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const maxPreconditionerDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
   const targetParameterDimensionality = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const preconditionFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const factorUpdateFrequency = num('factorUpdateFrequency', options.factorUpdateFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const startRaw = options.startPreconditioningStep ?? -1;
   const startPreconditioningStep = startRaw === -1
     ? preconditionFrequency
@@ -227,7 +235,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
-    targetParameterDimensionality, preconditionFrequency, startPreconditioningStep, useBiasCorrection,
+    targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, useBiasCorrection,
     grafting, momentum, iterateAveraging, preconditioner, useSymmetricPacking,
     traceScalingExponent: useTraceScaling ? traceExp : 0,
     inverseExponentOverride, numToleratedFailedAmortizedComputations, useFactorWeighting,

@@ -6,8 +6,8 @@
  *                     rootExecutorKindFor (executor-kind.ts): host float64 on cpu, wasm and
  *                     tfjs-node; device float32 on webgpu and webgl
  *   'host-float64'    hostRootExecutor()
- *   'device-float32'  withDeviceEigen(deviceRootExecutor()): the device executor, plus the
- *                     documented QR-iteration fallback for full eigendecompositions
+ *   'device-float32'  withDeviceEigen(deviceRootExecutor()): the device executor, plus
+ *                     float32 Jacobi on the device for full eigendecompositions
  *                     (device-eigen.ts), so every variant runs on a GPU backend
  *   a RootExecutor    used as given (a bare deviceRootExecutor() still rejects the
  *                     eigendecomposed and 'eigh' variants at construction)
@@ -34,8 +34,8 @@ export interface AutoRootExecutorOptions {
   host?: HostRootExecutorOptions;
   /** Options of deviceRootExecutor (used where the choice is 'device-float32'). */
   device?: DeviceRootExecutorOptions;
-  /** QR-iteration steps per root step for full eigendecompositions on the device (withDeviceEigen). */
-  eigenQrSteps?: number;
+  /** Jacobi sweeps per root step for full eigendecompositions on the device (withDeviceEigen). */
+  eigenSweeps?: number;
   /** The backend name to decide from. Default () => tf.getBackend(). */
   backendName?: () => string;
 }
@@ -49,7 +49,7 @@ export interface AutoRootExecutor extends RootExecutor {
 /** The built-in executor of a kind (see the module comment). */
 export function rootExecutorOfKind(kind: RootExecutorKind, options: AutoRootExecutorOptions = {}): RootExecutor {
   if (kind === 'host-float64') return hostRootExecutor(options.host);
-  if (kind === 'device-float32') return withDeviceEigen(deviceRootExecutor(options.device), { qrSteps: options.eigenQrSteps });
+  if (kind === 'device-float32') return withDeviceEigen(deviceRootExecutor(options.device), { sweeps: options.eigenSweeps });
   return invalidParameter('rootExecutorOfKind', 'kind', kind, ROOT_EXECUTOR_KINDS.map((k) => `'${k}'`).join(' or '));
 }
 

@@ -5,6 +5,7 @@
  * F is float32, stored packed (upper triangle, n(n+1)/2 numbers) when `packed`, else n x n.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { modeGrams } from './kronecker.js';
 import { packedLength, packSymmetricTensor, unpackSymmetricTensor } from './packing.js';
 
 /** The weight w of the new outer product (see the module comment). */
@@ -24,6 +25,23 @@ export function updateFactor(f: tf.Tensor, gram: tf.Tensor, n: number, beta2: nu
     const scaled = weight === 1 ? g : tf.mul(g, weight);
     return beta2 === 1 ? tf.add(f, scaled) : tf.add(tf.mul(f, beta2), scaled);
   });
+}
+
+/**
+ * Every factor of a block from its gradient block G: F_i <- beta2 F_i + w G_(i) G_(i)^T for
+ * each non-null F_i (a null factor, a dim that is not preconditioned, stays null). The
+ * Gram matrices of a matrix block share one transpose (kronecker.ts modeGrams).
+ */
+export function updateFactors(
+  factors: readonly (tf.Tensor | null)[],
+  grad: tf.Tensor,
+  settings: { readonly beta2: number; readonly weight: number; readonly packed: boolean },
+): (tf.Tensor | null)[] {
+  return tf.tidy(() => {
+    const grams = modeGrams(grad, factors.map((f) => f !== null));
+    const next = factors.map((f, i) => (f === null ? null : updateFactor(f, grams[i] as tf.Tensor, grad.shape[i], settings.beta2, settings.weight, settings.packed)));
+    return next as unknown as tf.TensorContainer;
+  }) as unknown as (tf.Tensor | null)[];
 }
 
 /** The factor as a full n x n tensor. */

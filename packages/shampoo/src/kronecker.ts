@@ -72,3 +72,50 @@ export function contractEveryDim(g: tf.Tensor, ops: readonly DimOperator[]): tf.
     return tf.reshape(cur, shape);
   });
 }
+
+/**
+ * modeGram(G, i) for every dim i with `wanted[i]` (null elsewhere). A matrix block computes
+ * G G^T and G^T G from one shared transpose G^T.
+ */
+export function modeGrams(g: tf.Tensor, wanted: readonly boolean[]): (tf.Tensor | null)[] {
+  if (wanted.length !== g.rank) {
+    throw new RangeError(`modeGrams: ${wanted.length} flags for a block of order ${g.rank}; allowed: one per dim`);
+  }
+  if (g.rank !== 2 || !wanted[0] || !wanted[1]) return wanted.map((w, i) => (w ? modeGram(g, i) : null));
+  return tf.tidy(() => {
+    const m = g as tf.Tensor2D;
+    const t = tf.transpose(m);
+    return [tf.matMul(m, t), tf.matMul(t, m)];
+  });
+}
+
+/**
+ * contractEveryDim(G, xs.map(matrixOperator)) for SYMMETRIC operators X_i (null = identity),
+ * without transposes for blocks of order <= 2:
+ *   vector: g^T X (the contraction over X's first index; any X),
+ *   matrix: X_L G X_R, which is X_L^T G X_R because X_L = X_L^T (X_R may be any matrix).
+ * Higher orders go through contractEveryDim. The roots of root-inverse Shampoo are made
+ * exactly symmetric when they are installed, so this is the same contraction.
+ */
+export function contractSymmetric(g: tf.Tensor, xs: readonly (tf.Tensor | null)[]): tf.Tensor {
+  if (xs.length !== g.rank) {
+    throw new RangeError(`contractSymmetric: ${xs.length} operators for a block of order ${g.rank}; allowed: one per dim`);
+  }
+  if (g.rank === 0 || g.rank > 2) return contractEveryDim(g, xs.map((x) => (x === null ? null : matrixOperator(x))));
+  return tf.tidy(() => {
+    if (g.rank === 1) {
+      const x = xs[0];
+      return x === null ? tf.clone(g) : tf.reshape(tf.matMul(tf.reshape(g, [1, -1]), x as tf.Tensor2D), g.shape);
+    }
+    const [left, right] = xs;
+    let out = g as tf.Tensor2D;
+    if (left !== null) out = tf.matMul(left as tf.Tensor2D, out);
+    if (right !== null) out = tf.matMul(out, right as tf.Tensor2D);
+    return out === g ? tf.clone(g) : out;
+  });
+}
+
+/** (X + X^T) / 2: the symmetric part of a square matrix (X itself, bit for bit, when X is symmetric: x + x = 2x). */
+export function symmetricPart(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.add(x, tf.transpose(x)), 0.5));
+}

@@ -5,7 +5,8 @@
  *
  * Per parameter (blocked as in section 2), per block, at step t (from 1):
  *   G = g (+ wd W for 'l2' weight decay)
- *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T; grafting: v <- beta2 v + w G^2
+ *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T on factor-update steps (every
+ *     step by default; steps 1, k + 1, ... for factorUpdateFrequency k); grafting: v <- beta2 v + w G^2
  *   root step (t == start, or t > start and t % frequency == 0): every factor's root (or
  *     eigenbasis) through the RootExecutor, in one batch for all blocks; a failure keeps
  *     the previous root and counts, past numToleratedFailedAmortizedComputations it throws;
@@ -31,7 +32,7 @@ import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
-import { emaBiasCorrection, isRootStep } from './step-schedule.js';
+import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
 
@@ -148,6 +149,9 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
       const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
       const graftOnly = config.grafting !== null && step < start;
       const bc2 = emaBiasCorrection(config.beta2, step, config.useBiasCorrection);
+      const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
+      // The factors' own bias correction counts their updates (= bc2 with factorUpdateFrequency 1).
+      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), config.useBiasCorrection);
       const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
       const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
       const grads = leavesWithPaths(updates);
@@ -184,11 +188,11 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
             }
             const wb = wBlocks ? wBlocks[i] : null;
             const G = config.weightDecayType === 'l2' && wb ? tf.add(gb, tf.mul(wb, config.weightDecay)) : gb;
-            const pre = variant.updateStatistics(info, old.preconditioner, G);
+            const pre = factorStep ? variant.updateStatistics(info, old.preconditioner, G) : old.preconditioner;
             const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
             const { filtered, direction } =
               config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
-            if (rootStep) requests.push(...variant.rootRequests(info, pre, bc2));
+            if (rootStep) requests.push(...variant.rootRequests(info, pre, bcFactors));
             return { info, old, g: G, w: wb, pre, graft, filtered, direction };
           });
           perLeaf.push({ path, layout, work, g });

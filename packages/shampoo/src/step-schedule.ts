@@ -2,7 +2,9 @@
  * When things happen (algorithm.md section 3, step 2), with steps counted from 1:
  * - the roots are recomputed at `step == start`, and at every `step > start` with
  *   `step % preconditionFrequency == 0`;
- * - the grafting method alone is used while `step < start` (when grafting is set).
+ * - the grafting method alone is used while `step < start` (when grafting is set);
+ * - the factors are updated on steps 1, k + 1, 2k + 1, ... for factorUpdateFrequency k
+ *   (every step for k = 1), so floor((step - 1) / k) + 1 updates have been made by `step`.
  * start may be Infinity: never precondition.
  */
 
@@ -14,4 +16,14 @@ export function isRootStep(step: number, start: number, preconditionFrequency: n
 /** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1). */
 export function emaBiasCorrection(beta: number, step: number, enabled: boolean): number {
   return enabled && beta < 1 ? 1 - beta ** step : 1;
+}
+
+/** True when the factor matrices are updated on this step: (step - 1) % k == 0. */
+export function isFactorUpdateStep(step: number, factorUpdateFrequency: number): boolean {
+  return (step - 1) % factorUpdateFrequency === 0;
+}
+
+/** Number of factor updates made by `step` (>= 1): floor((step - 1) / k) + 1 (= step for k = 1). */
+export function factorUpdateCount(step: number, factorUpdateFrequency: number): number {
+  return Math.floor((step - 1) / factorUpdateFrequency) + 1;
 }

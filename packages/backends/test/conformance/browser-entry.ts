@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { useBackend, type BackendRequest } from '@shampoo-ts/backends';
 import { CONFORMANCE_OPTIMIZERS } from './optimizers.js';
 import { runConformanceCase } from './harness.js';
+import { autoRootExecutor } from '@shampoo-ts/shampoo';
 
 const api = {
   /** Starts a backend; resolves to its description or to the reason it cannot start. */
@@ -15,6 +16,12 @@ const api = {
     } catch (e) {
       return { ok: false as const, reason: (e as Error).message };
     }
+  },
+  /** The executor kind Shampoo's rootExecutor 'auto' picks on the active backend. */
+  autoChoice() {
+    const auto = autoRootExecutor();
+    auto.prepare?.();
+    return auto.chosen;
   },
   /** Runs one conformance case on the active backend. */
   async run(optimizer: string, seed: number, steps: number) {

@@ -33,6 +33,9 @@ export async function bundlePage(): Promise<string> {
       alias: {
         '@shampoo-ts/backends': join(packageRoot, 'src', 'index.ts'),
         '@shampoo-ts/core': join(repoRoot, 'packages', 'core', 'src', 'index.ts'),
+        '@shampoo-ts/linalg': join(repoRoot, 'packages', 'linalg', 'src', 'index.ts'),
+        '@shampoo-ts/grafting': join(repoRoot, 'packages', 'grafting', 'src', 'index.ts'),
+        '@shampoo-ts/shampoo': join(repoRoot, 'packages', 'shampoo', 'src', 'index.ts'),
       },
     },
     build: {
@@ -106,6 +109,11 @@ export async function openConformancePage(): Promise<ChromiumSession> {
 /** Starts a backend in the page. */
 export async function startInPage(page: Page, backend: BackendRequest): Promise<{ ok: true; info: BackendInfo } | { ok: false; reason: string }> {
   return page.evaluate((b) => (globalThis as any).conformance.start(b), backend);
+}
+
+/** The executor kind Shampoo's rootExecutor 'auto' picks in the page on its active backend. */
+export async function autoChoiceInPage(page: Page): Promise<string | null> {
+  return page.evaluate(() => (globalThis as any).conformance.autoChoice());
 }
 
 /** Runs one case in the page. */

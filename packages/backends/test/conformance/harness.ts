@@ -71,6 +71,11 @@ export async function runConformanceCase(opt: ConformanceOptimizer, seed: number
   return { initial, final };
 }
 
+/** max |a - b| over all leaves (Infinity if the shapes differ or a value is NaN). */
+export function maxAbsDifference(a: number[][], b: number[][]): number {
+  return toleranceRatio(a, b, 1, 0);
+}
+
 /** Largest violation of |a - b| <= atol + rtol * |b| as a ratio (<= 1 passes), over all leaves. */
 export function toleranceRatio(a: number[][], b: number[][], atol: number, rtol: number): number {
   let worst = 0;

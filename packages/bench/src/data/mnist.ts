@@ -46,7 +46,7 @@ export function loadMnistAll(): Dataset {
  * held out as the test set; the rest is the training set. Both come in a random order
  * (fixed seed), so the first N test digits are a random sample of the test set.
  */
-export function loadMnist(testFraction = 0.2): MnistSplit {
+export function loadMnist(testFraction = 0.1): MnistSplit {
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new RangeError(`loadMnist: testFraction = ${testFraction} is not allowed; allowed: a number in (0, 1)`);
   }

@@ -12,13 +12,13 @@ import { charMlp } from '../models/char-mlp.js';
 import { protocolSuite } from '../train/protocol-suite.js';
 
 export const LM_CONTEXT = 16;
-export const LM_LR_GRID = [1e-3, 3e-3, 1e-2] as const;
+export const LM_LR_GRID = [3e-3, 1e-2, 3e-2] as const;
 
 export const suite = protocolSuite({
   name: 'lm',
   title: 'Brown char LM',
   defaults: {
-    steps: 600, batchSize: 256, seeds: 3, lrs: LM_LR_GRID, targetLoss: 1.9, evalEvery: 25,
+    steps: 400, batchSize: 256, seeds: 3, lrs: LM_LR_GRID, targetLoss: 2.3, evalEvery: 20,
     preconditionFrequency: 20, maxPreconditionerDim: 256, weightDecay: 1e-4,
   },
   quick: {

@@ -12,7 +12,7 @@ import { convnet } from '../models/convnet.js';
 import { DEMO_DEFAULTS } from '../demo/config.js';
 import { protocolSuite } from '../train/protocol-suite.js';
 
-export const MNIST_LR_GRID = [1e-3, 3e-3, 1e-2] as const;
+export const MNIST_LR_GRID = [3e-3, 5e-3, 1e-2, 2e-2] as const;
 
 export const suite = protocolSuite({
   name: 'mnist',

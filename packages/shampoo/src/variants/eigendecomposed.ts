@@ -5,8 +5,8 @@
  * (U^T Q) diag(.) Q^T, never formed. Initially lambda = 1, Q = I, so X = I.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { contractEveryDim, eigenOperator, modeGram, type DimOperator } from '../kronecker.js';
-import { initFactor, updateFactor } from '../factors.js';
+import { contractEveryDim, eigenOperator, type DimOperator } from '../kronecker.js';
+import { initFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
@@ -27,10 +27,7 @@ export function eigendecomposedVariant(settings: VariantSettings): ShampooVarian
       };
     },
     updateStatistics(block, state, grad) {
-      const factors = (state.factors as Maybe).map((f, i) =>
-        f === null ? null : updateFactor(f, modeGram(grad, i), block.shape[i], settings.beta2, settings.weight, settings.packed),
-      );
-      return { ...state, factors };
+      return { ...state, factors: updateFactors(state.factors as Maybe, grad, settings) };
     },
     rootRequests(block, state, biasCorrection): RootRequest[] {
       const out: RootRequest[] = [];

@@ -11,8 +11,8 @@
  * the first root step this is exactly Adam.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { contractEveryDim, matrixOperator, modeGram, type DimOperator } from '../kronecker.js';
-import { initFactor, updateFactor } from '../factors.js';
+import { contractEveryDim, matrixOperator, type DimOperator } from '../kronecker.js';
+import { initFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
@@ -46,10 +46,7 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
       };
     },
     updateStatistics(block, state, grad) {
-      const factors = (state.factors as Maybe).map((f, i) =>
-        f === null ? null : updateFactor(f, modeGram(grad, i), block.shape[i], settings.beta2, settings.weight, settings.packed),
-      );
-      return { ...state, factors };
+      return { ...state, factors: updateFactors(state.factors as Maybe, grad, settings) };
     },
     rootRequests(block, state, biasCorrection): RootRequest[] {
       const out: RootRequest[] = [];

@@ -7,10 +7,14 @@
  *   KL-Shampoo:   F_i <- beta2 F_i + w H_(i) H_(i)^T,  H = G contracted with X_j on every dim j != i
  *                 (the gradient already preconditioned along every other dim by the current roots)
  *   precondition: D contracted with X_0, X_1, ... (X_L^T D X_R for a matrix)
+ * Installed roots are made exactly symmetric, X <- (X + X^T) / 2 (a no-op for the host's
+ * eigen roots, which are mirrored; iterative and float32 roots are symmetric only up to
+ * rounding), so the matrix case is computed as X_L D X_R without any transpose
+ * (kronecker.ts contractSymmetric).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { contractEveryDim, matrixOperator, modeGram, type DimOperator } from '../kronecker.js';
-import { initFactor, updateFactor } from '../factors.js';
+import { contractEveryDim, contractSymmetric, matrixOperator, modeGram, symmetricPart, type DimOperator } from '../kronecker.js';
+import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest, RootResult } from '../root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
@@ -32,10 +36,11 @@ export function rootInverseVariant(settings: VariantSettings, kl = false): Shamp
     },
     updateStatistics(block, state, grad) {
       const factors = state.factors as Factors;
+      if (!kl) return { ...state, factors: updateFactors(factors, grad, settings) };
       const roots = state.roots as Factors;
       const next = factors.map((f, i) => {
         if (f === null) return null;
-        const source = kl ? contractEveryDim(grad, rootOps(roots, i)) : grad;
+        const source = contractEveryDim(grad, rootOps(roots, i));
         return updateFactor(f, modeGram(source, i), block.shape[i], settings.beta2, settings.weight, settings.packed);
       });
       return { ...state, factors: next };
@@ -51,12 +56,15 @@ export function rootInverseVariant(settings: VariantSettings, kl = false): Shamp
       return out;
     },
     install(_block, state, results: ReadonlyMap<number, RootResult>) {
-      const roots = (state.roots as Factors).map((x, i) => results.get(i)?.root ?? x);
+      const roots = (state.roots as Factors).map((x, i) => {
+        const root = results.get(i)?.root;
+        return root === undefined ? x : symmetricPart(root);
+      });
       return { ...state, roots };
     },
     afterRoots: (_block, state) => state,
     precondition(_block, state, direction) {
-      return contractEveryDim(direction, rootOps(state.roots as Factors));
+      return contractSymmetric(direction, state.roots as Factors);
     },
   };
 }

@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '@shampoo-ts/backends';
+import { disposeTree } from '@shampoo-ts/core';
+import { adamGrafting } from '@shampoo-ts/grafting';
+const sh = await import('../dist/index.js');
+await useBackend('wasm');
+const params = { w: tf.randomNormal([64, 32]) };
+const grads = { w: tf.randomNormal([64, 32]) };
+const tx = sh.scaleByShampoo({ lr: 1e-3, betas: [0.9, 0.999], epsilon: 1e-12, weightDecay: 1e-4, preconditionFrequency: 100, grafting: adamGrafting({ beta2: 0.999, epsilon: 1e-8 }) });
+let opt = { ...tx.init(params), step: 99 };
+let r = tx.update(grads, opt, params); disposeTree(r[0]); opt = r[1];
+const names = [];
+const engine = tf.engine(); const orig = engine.runKernel.bind(engine);
+engine.runKernel = (name, inputs, attrs) => { names.push(name + (attrs && attrs.shape ? `(${attrs.shape})` : '') ); return orig(name, inputs, attrs); };
+r = tx.update(grads, opt, params);
+engine.runKernel = orig;
+console.log(names.length, names.join(' '));
