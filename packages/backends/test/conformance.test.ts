@@ -118,6 +118,16 @@ describe('the cpu reference', () => {
     }
   });
 
+  it('every optimizer line gives its own result (> 100 tolerances from every other line)', () => {
+    for (const seed of SEEDS) {
+      CONFORMANCE_OPTIMIZERS.forEach((a, i) => CONFORMANCE_OPTIMIZERS.slice(i + 1).forEach((b) => {
+        const ra = reference.get(key(a.name, seed)) as Result;
+        const rb = reference.get(key(b.name, seed)) as Result;
+        expect(toleranceRatio(ra.final, rb.final, b.atol, b.rtol), `${a.name} vs ${b.name}`).toBeGreaterThan(100);
+      }));
+    }
+  });
+
   it('depends on the roots: without preconditioning a Shampoo variant lands > 100 tolerances away', async () => {
     const withRoots = CONFORMANCE_OPTIMIZERS.filter((o) => o.control !== undefined);
     expect(withRoots.length).toBeGreaterThanOrEqual(4);

@@ -80,4 +80,10 @@ describe('lineChart', () => {
     for (const name of ['>a<', '>b<', '>c<']) expect(svg).toContain(name);
     expect(() => lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'a', points: [[0, 1]] }], logX: true })).toThrow(/no plottable points/);
   });
+
+  it('labels explicit x ticks exactly (1024, not 1.02e3 or 1020)', () => {
+    const svg = lineChart({ title: 't', xLabel: 'n', yLabel: 'ms', logX: true, logY: true, xTicks: [128, 1024], series: [{ name: 'a', points: [[128, 1], [1024, 500]] }] });
+    expect(svg).toContain('>1024</text>');
+    expect(svg).toContain('>128</text>');
+  });
 });

@@ -8,19 +8,23 @@
  * host float64 roots), as packages/bench's step suite configures them.
  *
  * Per batch size it measures, interleaved (AdamW, then every Shampoo configuration, the order
- * rotated every round) so that load changes hit all of them alike:
- *   step      = forward + backward + optimizer update + apply, median over --steps rounds
- *               (Shampoo on non-root steps after its first root step)
- *   root      = (median root step - median step), amortized over preconditionFrequency
- *   ratio     = (Shampoo step + root amortized) / AdamW step
+ * rotated every round) so that load changes hit all of them alike, both wall-clock and this
+ * process's CPU time (process.cpuUsage: robust when other processes share the cores):
+ *   step       = forward + backward + optimizer update + apply, median over --steps rounds
+ *                (Shampoo on non-root steps after its first root step; with
+ *                factorUpdateFrequency k, the median of the means of k consecutive steps)
+ *   root       = (median root step - median step), amortized over preconditionFrequency 100
+ *   ratio      = (Shampoo step + root amortized) / AdamW step
  *   flop bound = (model FLOPs + Shampoo's extra FLOPs) / model FLOPs, model FLOPs =
- *               6 B sum(in out), extra = sum over blocks of 4 m n (m + n) (1-D blocks: m = 1)
- * and, for every Shampoo configuration, a phase breakdown of its update alone (medians over
- * --phase-reps): factor updates (variant.updateStatistics), preconditioning
- * (variant.precondition), grafting (accumulate, direction, norm matching), everything else
- * (filtered gradient, weight decay, blocking, clones, lr, apply) as the remainder, plus the
- * number of tfjs kernels per update times the measured cost of one tiny kernel (the op
- * overhead) and the number of synchronous readbacks on a non-root step.
+ *                6 B sum(in out); extra = sum over blocks of 2 m n (m + n) for the
+ *                preconditioning plus 2 m n (m + n) / k for the factor updates (1-D blocks: m = 1)
+ * and, for every Shampoo configuration, a breakdown of its update alone in CPU ms (medians
+ * over --phase-reps, each piece run on its own on the real blocks): factor updates
+ * (variant.updateStatistics, per factor-update step), preconditioning (variant.precondition),
+ * grafting (accumulate, direction, norm matching), filtered gradient, and the rest (weight
+ * decay, blocking, clones, bookkeeping) as update minus those; the number of tfjs kernels
+ * per update times the CPU cost of one tiny kernel (the op overhead estimate); and the
+ * number of synchronous tensor reads (engine readSync) on a non-root step.
  *
  * Usage (build first: npx tsc -b packages/shampoo):
  *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
@@ -235,19 +239,30 @@ function learner(tx, params) {
   };
 }
 
-/** Counts synchronous reads (dataSync / readSync) while fn runs. */
+/**
+ * Counts, while fn runs, synchronous tensor reads (tensor.dataSync goes through
+ * engine.readSync) and the backend's own readSync calls (on wasm also kernels that copy a
+ * whole input out of the heap: GatherV2's indices, Slice's input).
+ */
 function countSyncReads(fn) {
+  const engine = tf.engine();
   const backend = tf.backend();
-  const orig = backend.readSync.bind(backend);
-  let n = 0;
-  backend.readSync = (id) => {
-    n++;
-    return orig(id);
+  const origEngine = engine.readSync;
+  const origBackend = backend.readSync;
+  const n = { engine: 0, backend: 0 };
+  engine.readSync = (id) => {
+    n.engine++;
+    return origEngine.call(engine, id);
+  };
+  backend.readSync = (...args) => {
+    n.backend++;
+    return origBackend.apply(backend, args);
   };
   try {
     fn();
   } finally {
-    backend.readSync = orig;
+    engine.readSync = origEngine;
+    backend.readSync = origBackend;
   }
   return n;
 }
@@ -271,6 +286,7 @@ function phases(impl, options, grads, optState, params) {
   const sh = shampooStateOf(optState);
   const t = sh.step + 1;
   const bc2 = cfg.useBiasCorrection && cfg.beta2 < 1 ? 1 - cfg.beta2 ** t : 1;
+  // (profiling only: the bias corrections are recomputed here as scale-by-shampoo does)
   const bc1 = cfg.useBiasCorrection ? 1 - cfg.beta3 * cfg.beta1 ** (t - 1) : 1;
   const blocks = [];
   for (const [path, g] of leavesWithPaths(grads)) {
@@ -426,14 +442,14 @@ for (const B of batches) {
   }
   console.log(`AdamW state ${caseOut.adamwStateMB.toFixed(1)} MB`);
   // phases
-  console.log(`\n| configuration (batch ${B}), cpu ms | update alone | factor updates | preconditioning | grafting | filtered gradient | rest | kernels/update | op overhead est. ms | sync reads (non-root) |`);
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`\n| configuration (batch ${B}), cpu ms | update alone | factor updates | preconditioning | grafting | filtered gradient | rest | kernels/update | op overhead est. ms | dataSync reads (non-root) | backend readSync calls |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   const { grads } = valueAndGrad((p) => lossOf(p, x, y), runners[0].l.state.params);
   for (const r of sh) {
     const st = r.l.state;
     const ph = phases(r.c.impl, r.c.options, grads, st.optState, st.params);
     const rest = ph.updateT - ph.factorT - ph.preconT - ph.graftT - ph.filterT;
-    console.log(`| ${r.label} | ${ph.updateT.toFixed(1)} | ${ph.factorT.toFixed(1)} | ${ph.preconT.toFixed(1)} | ${ph.graftT.toFixed(1)} | ${ph.filterT.toFixed(1)} | ${rest.toFixed(1)} | ${ph.kernels} | ${(ph.kernels * tiny).toFixed(1)} | ${ph.reads} |`);
+    console.log(`| ${r.label} | ${ph.updateT.toFixed(1)} | ${ph.factorT.toFixed(1)} | ${ph.preconT.toFixed(1)} | ${ph.graftT.toFixed(1)} | ${ph.filterT.toFixed(1)} | ${rest.toFixed(1)} | ${ph.kernels} | ${(ph.kernels * tiny).toFixed(1)} | ${ph.reads.engine} | ${ph.reads.backend} |`);
     caseOut.shampoo.find((s) => s.label === r.label).phases = { ...ph, restMs: rest, opOverheadMs: ph.kernels * tiny };
   }
   disposeTree(grads);

@@ -10,37 +10,14 @@
  *
  * A `learningRate` may be a number or `{ schedule: name, ...options }` naming one of
  * core's schedules (constant, linear, exponentialDecay, cosineDecay, warmupCosineDecay).
+ * Also built in: the Shampoo family, 'shampoo', 'soap', 'klShampoo' and 'muon'
+ * (shampoo-factories.ts).
  */
-import {
-  adagrad, adam, adamw, chain, clipByGlobalNorm, constant, cosineDecay, exponentialDecay, linear, rmsprop, sgd,
-  warmupCosineDecay, type ScalarOrSchedule,
-} from '@shampoo-ts/core';
-import type { JsonObject, JsonValue } from './json.js';
+import { adagrad, adam, adamw, chain, clipByGlobalNorm, rmsprop, sgd } from '@shampoo-ts/core';
+import type { JsonObject } from './json.js';
 import { type TransformFactory, asSpec, buildTransform, registerTransformFactory, registeredTransformFactories } from './factory-registry.js';
-
-type ScheduleBuilder = (options: any) => ScalarOrSchedule;
-
-const SCHEDULES: Record<string, ScheduleBuilder> = {
-  constant: (o: { value: number }) => constant(o.value),
-  linear,
-  exponentialDecay,
-  cosineDecay,
-  warmupCosineDecay,
-};
-
-/** A number, or `{ schedule: name, ...options }` turned into core's schedule of that name. */
-export function scheduleFromJson(owner: string, value: JsonValue | undefined): ScalarOrSchedule {
-  if (typeof value === 'number') return value;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.schedule === 'string') {
-    const { schedule, ...options } = value;
-    const build = SCHEDULES[schedule as string];
-    if (build === undefined) {
-      throw new RangeError(`${owner}: learningRate.schedule is '${schedule}'; allowed: ${Object.keys(SCHEDULES).join(', ')}`);
-    }
-    return build(options);
-  }
-  throw new TypeError(`${owner}: learningRate is ${JSON.stringify(value)}; allowed: a number or { schedule: name, ...options }`);
-}
+import { scheduleFromJson } from './schedule-json.js';
+import { SHAMPOO_FACTORIES } from './shampoo-factories.js';
 
 /** An alias factory: the JSON config is the alias's options, with learningRate through scheduleFromJson. */
 function alias(name: string, build: (options: any) => ReturnType<TransformFactory>): TransformFactory {
@@ -61,6 +38,7 @@ export const DEFAULT_FACTORIES: Readonly<Record<string, TransformFactory>> = {
     }
     return chain(...config.transforms.map((s, i) => buildTransform(asSpec(`chain: transforms[${i}]`, s))));
   },
+  ...SHAMPOO_FACTORIES,
 };
 
 /** Registers DEFAULT_FACTORIES (skipping names already registered, so it is idempotent). */

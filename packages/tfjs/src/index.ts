@@ -5,7 +5,9 @@ export {
   registerTransformFactory, registeredTransformFactories, buildTransform,
   type TransformFactory, type TransformSpec,
 } from './factory-registry.js';
-export { DEFAULT_FACTORIES, registerDefaultFactories, scheduleFromJson } from './default-factories.js';
+export { DEFAULT_FACTORIES, registerDefaultFactories } from './default-factories.js';
+export { scheduleFromJson } from './schedule-json.js';
+export { SHAMPOO_FACTORIES, graftingFromJson, shampooOptionsFromJson } from './shampoo-factories.js';
 export { stateKeys, baseName } from './state-keys.js';
 export { META_WEIGHT, STATE_WEIGHT_PREFIX } from './state-weights.js';
 export { type JsonValue, type JsonObject, assertJson } from './json.js';

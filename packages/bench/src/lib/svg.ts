@@ -45,6 +45,7 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
 
 function label(v: number): string {
   const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e5) return String(v);
   return a !== 0 && (a >= 1e5 || a < 1e-2) ? v.toExponential(0) : String(Number(v.toPrecision(3)));
 }
 
