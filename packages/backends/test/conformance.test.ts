@@ -84,8 +84,8 @@ function chromiumTarget(name: string, backend: 'webgpu' | 'wasm', seeds?: readon
 const TARGETS: Target[] = [
   nodeTarget('wasm in Node', 'wasm'),
   nodeTarget('webgpu in Node (webgpu package, Vulkan)', 'webgpu'),
-  // One seed: SwiftShader takes about 6 ms per dispatch here, and the device Newton
-  // iteration of a root step is about 2000 dispatches (the Shampoo cases take 20-26 s each).
+  // One seed: SwiftShader is slow here; a device Newton root step of these problems is about
+  // 2000 dispatches (40 iterations x ~10 ops x 5 factors), and a Shampoo case took 14-36 s there.
   chromiumTarget('webgpu in headless Chromium', 'webgpu', [SEEDS[0]]),
   chromiumTarget('wasm in headless Chromium (Vite bundle)', 'wasm'),
 ];

@@ -46,16 +46,16 @@ export interface DeviceEigenOptions {
 }
 
 /** One round of the schedule: each index's partner, and sigma = +1 for the first of its pair, -1 for the second. */
-interface Round {
+export interface JacobiRound {
   readonly partner: Int32Array;
   readonly sigma: Float32Array;
 }
 
 /** The m - 1 rounds of the circle method for m (even) indices: every pair meets exactly once. */
-export function roundRobinSchedule(m: number): Round[] {
+export function roundRobinSchedule(m: number): JacobiRound[] {
   if (!Number.isInteger(m) || m < 2 || m % 2 !== 0) invalidParameter('roundRobinSchedule', 'm', m, 'an even integer >= 2');
   const ring = Array.from({ length: m }, (_, i) => i);
-  const rounds: Round[] = [];
+  const rounds: JacobiRound[] = [];
   for (let r = 0; r < m - 1; r++) {
     const partner = new Int32Array(m);
     const sigma = new Float32Array(m);

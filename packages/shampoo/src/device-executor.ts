@@ -10,8 +10,8 @@
  *     result is finite.
  * The accept/keep decision is made on the device, so results come back with status
  * 'unchecked' and the transform does not count failures (see docs/algorithms.md). Newton
- * needs an integer r = 1/exponent; full eigendecompositions ('eigen') have no tfjs kernel,
- * so the eigendecomposed and eigenvalue-corrected (eigh) variants need the host executor.
+ * needs an integer r = 1/exponent; full eigendecompositions ('eigen') have no tfjs kernel:
+ * withDeviceEigen (device-eigen.ts) adds them, by Jacobi on the device.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { newtonInverseRootTensor, qrIterationStepTensor } from '@shampoo-ts/linalg';

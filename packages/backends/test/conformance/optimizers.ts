@@ -9,8 +9,8 @@
  * inverse roots, Jacobi for eigendecompositions, QR steps for SOAP). Their problems keep
  * 2-D blocks (targetParameterDimensionality 2, so the Kronecker factors and KL-Shampoo's
  * statistics are exercised) and precondition from step `start`: root-inverse Shampoo
- * computes its roots once, at step 3 (on SwiftShader the device Newton iteration costs
- * 10-15 s per root step of this problem); KL-Shampoo and eigendecomposed at steps 2 and 4
+ * computes its roots once, at step 3 (on SwiftShader a device Newton root step of this
+ * problem took 10-15 s); KL-Shampoo and eigendecomposed at steps 2 and 4
  * (KL-Shampoo's statistics differ from Shampoo's only once roots exist, and the second
  * Jacobi solve is warm-started); SOAP at every step from 2 (with a stale
  * basis its non-root steps split new gradient directions along an arbitrary basis of the
