@@ -1,8 +1,8 @@
 /**
- * `npm run bench -- <suite> [--quick] [--out DIR] [suite flags]`: dispatches to a suite
- * of the registry. A missing or unknown suite, an unknown flag or an output folder that
- * cannot be written prints a message (and the usage) and returns a non-zero exit code
- * before the suite starts; suites write their files all or nothing.
+ * `npm run bench -- <suite> [--quick] [--out DIR] [suite flags]`, `--list` or `--help`:
+ * dispatches to a suite of the registry. A missing or unknown suite, an unknown flag or an
+ * output folder that cannot be written prints a message (and the usage) and returns a
+ * non-zero exit code before the suite starts; suites write their files all or nothing.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -42,7 +42,7 @@ export function usage(suites: readonly SuiteEntry[] = SUITES): string {
     'common flags:',
     ...flagLines(COMMON_FLAGS),
     '',
-    'npm run bench -- <suite> --help lists a suite\'s own flags.',
+    'npm run bench -- <suite> --help lists a suite\'s own flags; --list prints the suite names, one per line.',
   ].join('\n');
 }
 
@@ -52,6 +52,10 @@ export async function main(argv: readonly string[], io: CliIo, suites: readonly 
   if (name === undefined || name.startsWith('-')) {
     if (name === '--help' || name === '-h') {
       io.out(usage(suites));
+      return 0;
+    }
+    if (name === '--list') {
+      for (const s of suites) io.out(s.name);
       return 0;
     }
     io.err(`bench: no suite given\n\n${usage(suites)}`);

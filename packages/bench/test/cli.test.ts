@@ -30,6 +30,13 @@ describe('bench CLI', () => {
     expect(SUITES.map((s) => s.name)).toContain('linalg');
   });
 
+  it('--list prints exactly the suite names, one per line, and exits 0 (CI loops over them)', async () => {
+    const c = capture();
+    expect(await main(['--list'], c.io)).toBe(0);
+    expect(c.out).toEqual(SUITES.map((s) => s.name));
+    expect(c.err).toEqual([]);
+  });
+
   it('a missing suite prints the usage and exits 2', async () => {
     const c = capture();
     expect(await main([], c.io)).toBe(2);

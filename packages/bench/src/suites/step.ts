@@ -22,6 +22,8 @@
  *                            arithmetic, not an extra term)
  *   adapter_ms             the same Shampoo step through @shampoo-ts/tfjs's
  *                          tf.train.Optimizer (optimizer.minimize over tf.Variables)
+ * Contenders are timed interleaved (one step of each in turn, medians), so that a
+ * change in the machine's load hits all of them alike.
  * Writes <out>/step.json and <out>/step.svg (measured ratio against the FLOP bound).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -38,7 +40,7 @@ import { mlp } from '../models/mlp.js';
 import { initParams, modelLoss, trainingFlopsPerStep, type Model, type Params } from '../models/model.js';
 import { DEMO_DEFAULTS } from '../demo/config.js';
 import { makeTransform, shampooOptions, type OptimizerSpec } from '../train/optimizers.js';
-import { transformLearner, transformLearnerFrom, type Learner } from '../train/learner.js';
+import { transformLearnerFrom } from '../train/learner.js';
 import { shampooFlops } from '../train/flops.js';
 import { stateBytes } from '../train/state-bytes.js';
 import { timedRootExecutor } from '../train/timed-root-executor.js';
@@ -116,16 +118,22 @@ function cases(quick: boolean): StepCase[] {
   ];
 }
 
-/** Median wall time of `runs` learner steps on `batch`, after `warm` untimed ones. */
-async function timeSteps(learner: Learner, batch: Batch, runs: number, warm: number): Promise<number> {
-  for (let i = 0; i < warm; i++) await learner.step(batch);
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await learner.step(batch);
-    ms.push(performance.now() - t);
+/**
+ * Medians of `runs` rounds in which every function runs once, in turn (after `warm`
+ * untimed rounds). Interleaving gives every contender the same share of a machine
+ * whose load changes over time (the cores are shared), which timing one after the other
+ * does not.
+ */
+async function interleaved(fns: readonly (() => unknown)[], runs: number, warm: number): Promise<number[]> {
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < warm + runs; r++) {
+    for (let i = 0; i < fns.length; i++) {
+      const t = performance.now();
+      await fns[i]();
+      if (r >= warm) times[i].push(performance.now() - t);
+    }
   }
-  return median(ms);
+  return times.map(median);
 }
 
 /** Keeps a train state and advances it by update-only steps on a fixed gradient. */
@@ -140,12 +148,6 @@ class UpdateLoop {
     const next = step(this.state, this.grads, this.tx);
     disposeTree(this.state);
     this.state = next;
-  }
-
-  /** Median ms of `runs` update steps after `warm` untimed ones. */
-  time(runs: number, warm: number): number {
-    for (let i = 0; i < warm; i++) this.advance();
-    return timeRuns(() => this.advance(), runs, 0).medianMs;
   }
 
   /** Kernels launched by one update step (tf.profile). */
@@ -185,26 +187,10 @@ async function measureCase(c: StepCase, train: Dataset, backend: BackendInfo, fr
   fixed.loss.dispose();
   const g0 = fixed.grads;
   try {
-    const fwdBwd = timeRuns(() => {
-      const r = valueAndGrad((p: Params) => modelLoss(model, p, batch.x, batch.y), params);
-      r.loss.dataSync();
-      r.loss.dispose();
-      disposeTree(r.grads);
-    }, runs).medianMs;
-
-    // AdamW: full steps and update-only steps.
+    // Update-only loops: AdamW, Shampoo (brought to its first root step, step ==
+    // frequency, whose cost is timed alone), Shampoo that never preconditions, grafting alone.
     const adamwTx = makeTransform({ ...spec, name: 'adamw' });
-    const adamLearner = transformLearner(model, params, adamwTx);
-    const adamwMs = await timeSteps(adamLearner, batch, runs, warm);
-    adamLearner.dispose();
     const adamLoop = new UpdateLoop(initTrainState(params, adamwTx), adamwTx, g0);
-    const adamwUpdateMs = adamLoop.time(runs, warm);
-    const adamKernels = await adamLoop.kernels();
-    const adamwBytes = stateBytes(adamLoop.state.optState);
-    disposeTree(adamLoop.state);
-
-    // Shampoo: reach the first root step (step == frequency) by update-only steps, time
-    // that root step, then time update-only and full steps before the next root step.
     const executor = executorFor();
     const shTx = shampoo({ ...shampooOptions(spec), rootExecutor: executor }) as GradientTransformation;
     const shLoop = new UpdateLoop(initTrainState(params, shTx), shTx, g0);
@@ -214,45 +200,59 @@ async function measureCase(c: StepCase, train: Dataset, backend: BackendInfo, fr
     if (executor.submissions !== 1) throw new Error(`step: expected one root step at step ${frequency}, saw ${executor.submissions}`);
     const rootStepMs = executor.totalMs;
     executor.reset();
-    const shUpdateMs = shLoop.time(runs, warm);
-    const shKernels = await shLoop.kernels();
-    const shBytes = stateBytes(shLoop.state.optState);
-    const shLearner = transformLearnerFrom(model, shLoop.state, shTx);
-    const shNonRootMs = await timeSteps(shLearner, batch, runs, warm);
-    shLearner.dispose();
-    if ((executor.submissions as number) !== 0) throw new Error(`step: a root step fell inside the timed steps; use fewer --runs`);
-    const shampooMs = shNonRootMs + rootStepMs / frequency;
-
-    // Ablations of the update.
     const noPreTx = shampoo({ ...shampooOptions(spec), startPreconditioningStep: Infinity }) as GradientTransformation;
     const noPre = new UpdateLoop(initTrainState(params, noPreTx), noPreTx, g0);
-    const noPreMs = noPre.time(runs, warm);
-    disposeTree(noPre.state);
     const graftTx = chain(scaleByGrafting(adamGrafting({ beta2: 0.999, epsilon: 1e-8 })), scaleByLearningRate(1e-3)) as GradientTransformation;
     const graft = new UpdateLoop(initTrainState(params, graftTx), graftTx, g0);
-    const graftMs = graft.time(runs, warm);
-    disposeTree(graft.state);
+    const loops = [adamLoop, shLoop, noPre, graft];
+    const [adamwUpdateMs, shUpdateMs, noPreMs, graftMs] = await interleaved(loops.map((l) => () => l.advance()), runs, warm);
+    const adamKernels = await adamLoop.kernels();
+    const shKernels = await shLoop.kernels();
+    const adamwBytes = stateBytes(adamLoop.state.optState);
+    const shBytes = stateBytes(shLoop.state.optState);
+    disposeTree([noPre.state, graft.state]);
 
-    // The same Shampoo step through the tf.train.Optimizer adapter.
+    // The same Shampoo step through the tf.train.Optimizer adapter, brought past its
+    // first root step on a small batch (the optimizer's cost does not depend on the batch).
     const adapterExecutor = executorFor();
     const optimizer = new TransformOptimizer(shampoo({ ...shampooOptions(spec), rootExecutor: adapterExecutor }) as GradientTransformation);
     const vars = Object.fromEntries(
       Object.entries(params).map(([layer, names]) => [layer, Object.fromEntries(Object.entries(names).map(([n, t]) => [n, tf.variable(t, true)]))]),
     ) as Params;
-    const minimize = (b: Batch) => (optimizer.minimize(() => modelLoss(model, vars, b.x, b.y), true) as tf.Scalar);
-    for (let k = 0; k < frequency + warm; k++) minimize(small).dispose();
-    adapterExecutor.reset();
-    const adapterRuns: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t = performance.now();
-      const loss = minimize(batch);
-      loss.dataSync();
-      loss.dispose();
-      adapterRuns.push(performance.now() - t);
-    }
-    const adapterMs = median(adapterRuns) + rootStepMs / frequency;
+    const minimize = (b: Batch) => optimizer.minimize(() => modelLoss(model, vars, b.x, b.y), true) as tf.Scalar;
+    for (let k = 0; k < frequency + 1; k++) minimize(small).dispose();
+
+    // Full steps, interleaved: forward + backward alone, AdamW, Shampoo, Shampoo via tf.train.
+    const adamLearner = transformLearnerFrom(model, adamLoop.state, adamwTx);
+    const shLearner = transformLearnerFrom(model, shLoop.state, shTx);
+    const [fwdBwd, adamwMs, shNonRootMs, adapterNonRootMs] = await interleaved(
+      [
+        () => {
+          const r = valueAndGrad((p: Params) => modelLoss(model, p, batch.x, batch.y), params);
+          r.loss.dataSync();
+          r.loss.dispose();
+          disposeTree(r.grads);
+        },
+        () => adamLearner.step(batch),
+        () => shLearner.step(batch),
+        () => {
+          const loss = minimize(batch);
+          loss.dataSync();
+          loss.dispose();
+        },
+      ],
+      runs,
+      warm,
+    );
+    adamLearner.dispose();
+    shLearner.dispose();
     optimizer.dispose();
     disposeTree(vars);
+    if ((executor.submissions as number) !== 0 || adapterExecutor.submissions !== 1) {
+      throw new Error('step: a root step fell inside the timed steps; use fewer --runs');
+    }
+    const shampooMs = shNonRootMs + rootStepMs / frequency;
+    const adapterMs = adapterNonRootMs + rootStepMs / frequency;
 
     const modelFlops = trainingFlopsPerStep(model, c.batchSize);
     const extraFlops = shampooFlops(model, c.maxPreconditionerDim);

@@ -88,7 +88,7 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
     ctx.log('');
     ctx.log(protocolTables(o, result));
     const command = `npm run bench -- ${spec.name} ${process.argv.slice(3).join(' ')}`.trim();
-    const files = protocolFiles(spec.name, spec.title, command, o, result, { backend, data: task.data, quick: ctx.quick, machineAtEnd: machineInfo() });
+    const files = protocolFiles(spec.name, spec.title, command, o, result, { backend, data: task.data, quick: ctx.quick, machineAtStart: machine });
     const paths = writeFilesAtomically(ctx.outDir, files);
     ctx.log(`\nwrote ${paths.join(', ')}`);
   }
