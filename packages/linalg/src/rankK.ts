@@ -12,6 +12,43 @@ export interface RankKUpdateOptions {
   beta?: number;
 }
 
+/** The checked arguments of a symmetric rank-k update; d is the order of C (rows for 'left', cols for 'right'). */
+export interface CheckedRankKUpdate {
+  readonly side: 'left' | 'right';
+  readonly alpha: number;
+  readonly beta: number;
+  readonly d: number;
+}
+
+/**
+ * Applies the defaults of {@link RankKUpdateOptions} (side 'left', alpha 1, beta 1) and checks
+ * the arguments of C <- beta C + alpha G G^T (or G^T G) on behalf of `fn` (internal, shared by
+ * the TypeScript and WebAssembly updates): side is 'left' or 'right', alpha and beta finite,
+ * G is rows x cols and finite, C is d x d with d = rows ('left') or cols ('right'), and C is
+ * finite unless beta = 0 (then its old content is ignored). Throws before anything is written.
+ */
+export function checkRankKUpdate(
+  fn: string,
+  c: Float64Array,
+  g: Float64Array,
+  rows: number,
+  cols: number,
+  options: RankKUpdateOptions,
+): CheckedRankKUpdate {
+  const side = options.side ?? 'left';
+  const alpha = options.alpha ?? 1;
+  const beta = options.beta ?? 1;
+  checkChoice(fn, 'side', side, ['left', 'right'] as const);
+  checkFiniteNumber(fn, 'alpha', alpha);
+  checkFiniteNumber(fn, 'beta', beta);
+  checkMatrix(fn, 'g', g, rows, cols);
+  const d = side === 'left' ? rows : cols;
+  checkMatrix(fn, 'c', c, d, d);
+  checkFinite(fn, 'g', g, cols);
+  if (beta !== 0) checkFinite(fn, 'c', c, d);
+  return { side, alpha, beta, d };
+}
+
 /**
  * Symmetric rank-k update, in place:
  *
@@ -30,18 +67,7 @@ export function symmetricRankKUpdate(
   cols: number,
   options: RankKUpdateOptions = {},
 ): Float64Array {
-  const fn = 'symmetricRankKUpdate';
-  const side = options.side ?? 'left';
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 1;
-  checkChoice(fn, 'side', side, ['left', 'right'] as const);
-  checkFiniteNumber(fn, 'alpha', alpha);
-  checkFiniteNumber(fn, 'beta', beta);
-  checkMatrix(fn, 'g', g, rows, cols);
-  const d = side === 'left' ? rows : cols;
-  checkMatrix(fn, 'c', c, d, d);
-  checkFinite(fn, 'g', g, cols);
-  if (beta !== 0) checkFinite(fn, 'c', c, d);
+  const { side, alpha, beta, d } = checkRankKUpdate('symmetricRankKUpdate', c, g, rows, cols, options);
   if (side === 'left') {
     gemmTransposed(g, g, c, rows, cols, rows, alpha, beta, true);
   } else {

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation } from '../transform.js';
 import { perParam, mapWithState, type PerParam } from '../per-param.js';
 import { tidyState } from '../state-tree.js';
-import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 import { divideByRoot } from './divide-by-root.js';
+import { checkRmsOptions } from './rms-options.js';
 
 /** The state of `scaleByRms`: the running mean of squared gradients per parameter path. */
 export type ScaleByRmsState = { readonly nu: PerParam };
@@ -27,11 +27,7 @@ export interface ScaleByRmsOptions {
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
   const owner = 'scaleByRms';
-  checkKnownOptions(owner, options, ['decay', 'eps', 'initialScale', 'epsInSqrt']);
-  const decay = checkNumber(owner, 'decay', options.decay ?? 0.9, { min: 0, max: 1 });
-  const eps = checkNumber(owner, 'eps', options.eps ?? 1e-8, { min: 0 });
-  const initialScale = checkNumber(owner, 'initialScale', options.initialScale ?? 0, { min: 0 });
-  const epsInSqrt = checkBoolean(owner, 'epsInSqrt', options.epsInSqrt ?? true);
+  const { decay, eps, initialScale, epsInSqrt } = checkRmsOptions(owner, options);
   return {
     init: (params) => tidyState(() => ({ nu: perParam(params, (p) => tf.fill(p.shape, initialScale, p.dtype)) })),
     update: (updates, state) =>

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation } from '../transform.js';
 import { perParam, mapWithState, type PerParam } from '../per-param.js';
 import { tidyState } from '../state-tree.js';
-import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 import { divideByRoot } from './divide-by-root.js';
+import { checkRmsOptions } from './rms-options.js';
 import type { ScaleByRmsOptions } from './scale-by-rms.js';
 
 /** The state of `scaleByStddev`: running means of the gradient and of its square. */
@@ -20,11 +20,7 @@ export type ScaleByStddevState = { readonly mu: PerParam; readonly nu: PerParam 
  */
 export function scaleByStddev(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByStddevState> {
   const owner = 'scaleByStddev';
-  checkKnownOptions(owner, options, ['decay', 'eps', 'initialScale', 'epsInSqrt']);
-  const decay = checkNumber(owner, 'decay', options.decay ?? 0.9, { min: 0, max: 1 });
-  const eps = checkNumber(owner, 'eps', options.eps ?? 1e-8, { min: 0 });
-  const initialScale = checkNumber(owner, 'initialScale', options.initialScale ?? 0, { min: 0 });
-  const epsInSqrt = checkBoolean(owner, 'epsInSqrt', options.epsInSqrt ?? true);
+  const { decay, eps, initialScale, epsInSqrt } = checkRmsOptions(owner, options);
   return {
     init: (params) =>
       tidyState(() => ({

@@ -1,5 +1,5 @@
-import { checkChoice, checkDimension, checkFinite, checkFiniteNumber, checkMatrix } from '../check.js';
-import type { RankKUpdateOptions } from '../rankK.js';
+import { checkDimension, checkFinite, checkMatrix } from '../check.js';
+import { checkRankKUpdate, type RankKUpdateOptions } from '../rankK.js';
 import { f64View, layoutWorkspace, linalgWasm } from './linalgWasm.js';
 
 /**
@@ -44,17 +44,7 @@ export function symmetricRankKUpdateWasm(
   options: RankKUpdateOptions = {},
 ): Float64Array {
   const fn = 'symmetricRankKUpdateWasm';
-  const side = options.side ?? 'left';
-  const alpha = options.alpha ?? 1;
-  const beta = options.beta ?? 1;
-  checkChoice(fn, 'side', side, ['left', 'right'] as const);
-  checkFiniteNumber(fn, 'alpha', alpha);
-  checkFiniteNumber(fn, 'beta', beta);
-  checkMatrix(fn, 'g', g, rows, cols);
-  const d = side === 'left' ? rows : cols;
-  checkMatrix(fn, 'c', c, d, d);
-  checkFinite(fn, 'g', g, cols);
-  if (beta !== 0) checkFinite(fn, 'c', c, d);
+  const { side, alpha, beta, d } = checkRankKUpdate(fn, c, g, rows, cols, options);
   if (d === 0) return c;
   const w = linalgWasm(fn);
   const [pg, pc] = layoutWorkspace(w, [rows * cols, d * d]);
