@@ -89,6 +89,8 @@ describe('Dataset', () => {
 
   it('rejects an index outside the set and inconsistent sizes', () => {
     expect(() => ds.batch([3])).toThrow(/index 3 is outside \[0, 3\)/);
+    expect(() => ds.subset([0, 3])).toThrow(/Dataset.subset: index 3 is outside \[0, 3\)/);
+    expect(Array.from(ds.subset([1]).inputs)).toEqual([4, 5, 6, 7]);
     expect(() => new Dataset(new Float32Array(5), new Float32Array(4), [2], 2)).toThrow(/do not make whole examples/);
   });
 });

@@ -58,6 +58,7 @@ export class Dataset implements Examples {
     const y = new Float32Array(indices.length * this.numClasses);
     for (let i = 0; i < indices.length; i++) {
       const k = indices[i];
+      if (!(Number.isInteger(k) && k >= 0 && k < this.size)) throw new RangeError(`Dataset.subset: index ${k} is outside [0, ${this.size})`);
       x.set(this.inputs.subarray(k * this.inputSize, (k + 1) * this.inputSize), i * this.inputSize);
       y.set(this.targets.subarray(k * this.numClasses, (k + 1) * this.numClasses), i * this.numClasses);
     }
