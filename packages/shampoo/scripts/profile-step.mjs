@@ -29,7 +29,11 @@
  * Usage (build first: npx tsc -b packages/shampoo):
  *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
  *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--fast-transposed-matmul] [--json FILE]
- * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/.
+ * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/
+ *   (e.g. an older commit's build copied to /tmp/before/node_modules/@shampoo-ts/shampoo/ with
+ *   its package.json, every other entry of /tmp/before/node_modules a symlink to the
+ *   repository's node_modules, so that both builds share one tfjs).
+ * Output: markdown tables on stdout; --json FILE also writes every per-step time.
  * --sweep adds knob variations (packing, block size, factorUpdateFrequency).
  * --fast-transposed-matmul makes the wasm BatchMatMul materialize transposed operands first
  *   (tfjs-backend-wasm 4.22 sends them through a slow non-XNNPACK path), to see the ratio

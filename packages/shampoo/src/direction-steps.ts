@@ -19,8 +19,8 @@ export function filteredGradient(m: tf.Tensor, g: tf.Tensor, beta1: number, beta
 
 /**
  * ||X||_F = sqrt(sum X^2). Not tf.norm: for the Frobenius norm it computes pow(|X|, 2), and
- * tfjs-backend-wasm's broadcasting Pow made that 10-20 ms per 784 x 512 block here, against
- * under 1 ms for square + sum.
+ * tfjs-backend-wasm's broadcasting Pow made that 7.2 ms (CPU) per 784 x 512 block here,
+ * against 0.4 ms for square + sum.
  */
 export function frobeniusNorm(x: tf.Tensor): tf.Scalar {
   return tf.sqrt(tf.sum(tf.square(x)));

@@ -13,9 +13,9 @@
  *
  * Every product here is a plain matMul of materialized operands (no transposeA/transposeB
  * flags): tfjs-backend-wasm 4.22 runs a transposed operand through a slow loop instead of
- * XNNPACK. Measured on this machine (wasm, 784 x 512 operands, median): A B^T with the flag
- * 1167 ms, A^T B with the flag 1193 ms, the same products after tf.transpose 80 and 52 ms,
- * and the transpose itself 0.3 ms. The transposes cost O(size of the block), the products
+ * XNNPACK. Measured on this machine (wasm, 784 x 512 operands, median CPU time): A B^T with
+ * the flag 341 ms, A^T B with the flag 470 ms, the same products after tf.transpose 24 and
+ * 16 ms, and the transpose itself 0.4 ms. The transposes cost O(size of the block), the products
  * O(size x side), so on backends without this problem the extra copy is small.
  */
 import * as tf from '@tensorflow/tfjs-core';

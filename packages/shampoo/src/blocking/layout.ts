@@ -9,8 +9,9 @@
  * Several blocks are cut with one gatherND per block over the flattened tensor, from flat
  * indices computed once per layout and kept on the host, not with tf.slice: the wasm
  * backend's Slice copies its WHOLE input out of the WebAssembly heap (a readSync) on every
- * call, so cutting k blocks with slices copied the parameter k times (measured: a
- * 784 x 512 gradient in 128-blocks, 28 slices, about 100 ms per step; gatherND copies only
+ * call, so cutting k blocks with slices copied the parameter k times (measured, CPU time: a
+ * 784 x 512 tensor in 128-blocks, 28 slices, 153 ms; one Shampoo update of the
+ * 784-512-512-10 MLP with 128-blocks went from 416 to 68 ms with gatherND, which copies only
  * the block).
  */
 import * as tf from '@tensorflow/tfjs-core';
