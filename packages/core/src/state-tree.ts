@@ -54,6 +54,31 @@ export function tensorsIn(x: unknown): tf.Tensor[] {
 }
 
 /**
+ * The ownership rule for a transform's result: every tensor of `x` that is one of
+ * `inputs` (or already appeared earlier in `x`) is replaced by its `tf.clone`, so every
+ * tensor object in the result is distinct and not an input. Arrays and plain objects are
+ * copied; other values are kept.
+ */
+export function ownTensors<T>(x: T, inputs: Iterable<tf.Tensor>): T {
+  const taken = new Set<tf.Tensor>(inputs);
+  const visit = (node: unknown): unknown => {
+    if (isTensor(node)) {
+      if (taken.has(node)) return tf.clone(node);
+      taken.add(node);
+      return node;
+    }
+    if (Array.isArray(node)) return node.map(visit);
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = visit(v);
+      return out;
+    }
+    return node;
+  };
+  return visit(x) as T;
+}
+
+/**
  * `tf.tidy` for functions that return trees and states: every tensor created inside `fn`
  * and not reachable from its result is disposed, also when `fn` throws.
  */

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shampoo } from '@shampoo-ts/shampoo';
+import { disposeTree } from '@shampoo-ts/core';
+import { scaleByShampoo, shampoo } from '@shampoo-ts/shampoo';
 import type { DataParallelResult } from './fixtures/data-parallel.js';
 import { checkExercise, type Exercise } from './support/expect-collectives.js';
 import { mpiTestSkipReason, mpirun, type MpiRun } from './support/mpirun.js';
-import { averagedGradient, testShampooOptions, train } from './support/training.js';
+import { averagedGradient, initialParams, testShampooOptions, train } from './support/training.js';
 
 const skipReason = mpiTestSkipReason();
 if (skipReason) console.warn(`[distributed] skipping the Open MPI tests: ${skipReason}`);
@@ -30,7 +31,10 @@ describe.skipIf(skipReason !== undefined)('mpiCommunicator under mpirun -np 2', 
     const dp = results.map((r) => r.dataParallel);
     const reference = train(shampoo(testShampooOptions()), 12, (p, s) => averagedGradient(p, 2, s));
     for (const r of dp) expect(r.params.float32).toEqual(reference);
-    expect([...dp[0].ownedBlocks, ...dp[1].ownedBlocks].sort()).toHaveLength(11);
+    const params = initialParams();
+    const single = scaleByShampoo(testShampooOptions()).init(params);
+    expect([...dp[0].ownedBlocks, ...dp[1].ownedBlocks].sort()).toEqual(Object.keys(single.blocks).sort());
+    disposeTree([params, single]);
     for (const r of dp) {
       expect(r.errors.config).toMatch(/the ranks disagree: options.lr is 0.05 on rank 0 but 0.02 on rank 1/);
       expect(r.errors.worldSize).toMatch(/worldSize is \[2, 3\] on ranks 0..1 but the communicator has 2 ranks/);

@@ -7,7 +7,8 @@
  *   1. g <- allReduce(g_r, mean): the gradients averaged over ranks, summed in rank order
  *      (one collective for all parameters; skipped with averageGradients: false);
  *   2. for the blocks r owns only: statistics, roots, grafting, filtered gradient, weight
- *      decay and momentum, by scaleByShampoo (so r keeps optimizer state for its blocks only);
+ *      decay and momentum, by the block engine that scaleByShampoo runs on every block
+ *      (so r keeps optimizer state for its blocks only);
  *   3. one allGather shares every rank's block directions (float32, or float16/bfloat16);
  *   4. every rank assembles all blocks into the full direction P.
  * In float32, P is bitwise the P of scaleByShampoo on one rank given the averaged
@@ -21,18 +22,11 @@
  * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
-import {
-  assembleBlocks,
-  resolveShampooConfig,
-  scaleByShampoo,
-  splitBlocks,
-  type ShampooOptions,
-  type ShampooState,
-} from '@shampoo-ts/shampoo';
+import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { assembleBlocks, shampooBlockEngine, type BlockInput, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
-import { blockPlan, WHOLE_BLOCK_TARGET, type BlockPlan } from './block-plan.js';
+import { blockPlan, type BlockPlan } from './block-plan.js';
 import { decodeDirections, encodeDirections, encodeFailure, fnv1a, STATUS_FAILED, type CommunicationDtype } from './direction-codec.js';
 import { checkRanksAgree, describeValue } from './handshake.js';
 
@@ -102,8 +96,8 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
   if (distribution.costModel !== undefined && typeof distribution.costModel !== 'function') {
     throw new TypeError(`${OWNER}: costModel = ${String(distribution.costModel)} is not allowed; allowed: a function (blockShape) => cost`);
   }
-  const config = resolveShampooConfig(options);
-  const inner = scaleByShampoo({ ...options, targetParameterDimensionality: WHOLE_BLOCK_TARGET });
+  const engine = shampooBlockEngine(options, OWNER);
+  const config = engine.config;
 
   const plans = new Map<string, BlockPlan>();
   const planOf = (leaves: readonly (readonly [string, tf.Tensor])[]): BlockPlan => {
@@ -111,24 +105,17 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
     const signature = JSON.stringify(parameters);
     let plan = plans.get(signature);
     if (!plan) {
-      plan = blockPlan(OWNER, parameters, config.maxPreconditionerDim, config.targetParameterDimensionality, comm.size, distribution.costModel);
+      plan = blockPlan(engine, parameters, comm.size, distribution.costModel);
       plans.set(signature, plan);
     }
     return plan;
   };
-  /** This rank's blocks of each leaf, as a flat tree keyed by block key. */
-  const ownedBlocks = (plan: BlockPlan, leaves: readonly (readonly [string, tf.Tensor])[]): Record<string, tf.Tensor> => {
-    const owned: Record<string, tf.Tensor> = {};
-    const mine = new Set(plan.assignment.blocksByOwner[comm.rank]);
-    for (const [path, t] of leaves) {
-      const blocks = plan.blocks.filter((b) => b.path === path && mine.has(b.index));
-      if (blocks.length === 0) continue;
-      const parts = splitBlocks(t, plan.layouts.get(path)!);
-      for (const b of blocks) owned[b.key] = parts[b.local];
-    }
-    return owned;
+  /** This rank's blocks, split from the gradients (and parameters), in block order. */
+  const ownedBlocks = (plan: BlockPlan, grads: readonly (readonly [string, tf.Tensor])[], params?: TensorTree): BlockInput[] => {
+    const mine = plan.ownedKeys[comm.rank];
+    const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
+    return grads.flatMap(([path, g]) => engine.blockInputs(path, g, paramByPath.get(path), (key) => mine.has(key)));
   };
-
   return {
     init(params: TensorTree): DistributedShampooState {
       const leaves = leavesWithPaths(params);
@@ -145,7 +132,8 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         },
         worldSize,
       );
-      const shampoo = tf.tidy(() => inner.init(ownedBlocks(plan, leaves)) as unknown as tf.TensorContainer) as unknown as ShampooState;
+      const mine = plan.ownedKeys[comm.rank];
+      const shampoo = tf.tidy(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)) as unknown as tf.TensorContainer) as unknown as ShampooState;
       return { rank: comm.rank, size: comm.size, shampoo };
     },
 
@@ -155,6 +143,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         throw new RangeError(`${OWNER}: state = ${got} is not allowed; allowed: the state that init built on this rank (rank ${comm.rank} of ${comm.size})`);
       }
       const gradLeaves = leavesWithPaths(updates);
+      const inputs = [...tensorsIn(state), ...tensorsIn(updates), ...tensorsIn(params ?? null)];
       const step = (state.shampoo?.step ?? 0) + 1;
       const result = tf.tidy(() => {
         let innerState: ShampooState | undefined;
@@ -168,18 +157,19 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         let plan: BlockPlan | undefined;
         let message: Uint8Array;
         try {
-          plan = planOf(gradLeaves);
-          const ownedParams = params === undefined ? undefined : ownedBlocks(plan, leavesWithPaths(params));
-          const [directions, next] = inner.update(ownedBlocks(plan, averaged), state.shampoo, ownedParams);
-          innerState = next;
-          const mine = plan.assignment.blocksByOwner[comm.rank];
-          const flat = new Float32Array(mine.reduce((n, b) => n + plan!.blocks[b].elements, 0));
-          let offset = 0;
-          const byKey = directions as Record<string, tf.Tensor>;
-          for (const b of mine) {
-            flat.set(byKey[plan.blocks[b].key].dataSync() as Float32Array, offset);
-            offset += plan.blocks[b].elements;
+          if (engine.needsParams && params === undefined) {
+            throw new TypeError(`${OWNER}: params = undefined is not allowed; allowed: the parameters, since weightDecay = ${config.weightDecay} > 0`);
           }
+          plan = planOf(gradLeaves);
+          const blocks = ownedBlocks(plan, averaged, params);
+          const { directions, state: next } = engine.step(blocks, state.shampoo);
+          innerState = next;
+          const flat = new Float32Array(blocks.reduce((n, b) => n + b.grad.size, 0));
+          let offset = 0;
+          directions.forEach((d) => {
+            flat.set(d.dataSync() as Float32Array, offset);
+            offset += d.size;
+          });
           message = encodeDirections(flat, dtype, planHash);
         } catch (error) {
           message = encodeFailure(STATUS_FAILED, (error as Error)?.message ?? String(error), planHash);
@@ -204,7 +194,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
           let offset = 0;
           for (const b of done.assignment.blocksByOwner[r]) {
             const blk = done.blocks[b];
-            blockTensors[b] = tf.tensor(values.subarray(offset, offset + blk.elements), [...blk.shape], 'float32');
+            blockTensors[b] = tf.tensor(values.subarray(offset, offset + blk.elements), [...blk.info.shape], 'float32');
             offset += blk.elements;
           }
         });
@@ -218,7 +208,8 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         const out = treeMap(() => perLeaf[i++], updates);
         return { out, shampoo: innerState! } as unknown as tf.TensorContainer;
       }) as unknown as { out: TensorTree; shampoo: ShampooState };
-      return [result.out, { rank: comm.rank, size: comm.size, shampoo: result.shampoo }];
+      const owned = ownTensors(result, inputs);
+      return [owned.out, { rank: comm.rank, size: comm.size, shampoo: owned.shampoo }];
     },
   };
 }

@@ -2,8 +2,9 @@
  * A small deterministic training problem for the executor and data-parallel tests, usable
  * from the test thread, from worker-thread ranks and from mpirun ranks alike.
  *
- * Parameters (maxPreconditionerDim 8 cuts them into 11 blocks of orders 1 to 3):
- *   dense/kernel [20,12], dense/bias [12], conv [3,3,2,4], out [12,5].
+ * Parameters (maxPreconditionerDim 8 cuts them into 12 blocks of orders 1 to 3):
+ *   dense/kernel [20,12], dense/bias [12], conv [3,3,2,4], out [17,5]. out's last row
+ *   block is [1,5]: a block with a side of 1, as a dim of k * maxPreconditionerDim + 1 gives.
  * Rank r's loss at step s is sum over leaves of 0.5 a_r (tanh(W) - T_{r,s})^2, so its gradient
  *   g = a_r (tanh W - T_{r,s}) (1 - tanh^2 W)
  * depends on the parameters, the rank and the step.
@@ -18,7 +19,7 @@ export const SHAPES: Record<string, number[]> = {
   'dense/kernel': [20, 12],
   'dense/bias': [12],
   conv: [3, 3, 2, 4],
-  out: [12, 5],
+  out: [17, 5],
 };
 
 /** Deterministic values in (-1, 1): v[i] = sin(seed * 12.9898 + i * 78.233) mod-ish. */

@@ -1,0 +1,222 @@
+/**
+ * The Shampoo step on a set of blocks: everything of algorithm.md section 3 that happens
+ * per block, with the root computations of all blocks batched through one RootExecutor.
+ * scaleByShampoo runs it on every block of every parameter; data-parallel Shampoo
+ * (@shampoo-ts/distributed) runs it on the blocks one rank owns. A block gets the same
+ * computation either way: it depends only on its BlockInfo, its gradient block, its
+ * parameter block and its state.
+ *
+ * Per block at step t (from 1):
+ *   G = g (+ wd W for 'l2' weight decay)
+ *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T on factor-update steps;
+ *     grafting: v <- beta2 v + w G^2
+ *   root step (t == start, or t > start and t % frequency == 0): every factor's root (or
+ *     eigenbasis) through the RootExecutor, in one batch for all blocks; a failure keeps
+ *     the previous root and counts, past numToleratedFailedAmortizedComputations it throws;
+ *     NaN/Inf throws at once
+ *   filtered gradient (beta1 > 0): m <- beta1 m + (1 - beta1) G;
+ *     D = (beta3 == beta1 ? m : beta3 m_old + (1 - beta3) G) / (1 - beta3 beta1^(t-1))
+ *   P = grafting direction if t < start (with grafting), else the variant's preconditioned D,
+ *     rescaled to the grafting norm: P <- P ||P_graft||_F / (||P||_F + 1e-16)
+ *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent)
+ *   momentum: M <- mu M + (1 - d) P; P <- nesterov ? (1 - d) P + mu M : M
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { StateValue } from '@shampoo-ts/core';
+import { invalidParameter } from './validate.js';
+import { blockLayout, splitBlocks, type BlockLayout } from './blocking/layout.js';
+import { resolveShampooConfig, type ShampooConfig, type ShampooOptions } from './config.js';
+import { blockExponents } from './exponents.js';
+import { resolveRootExecutor } from './executor-choice.js';
+import type { RootRequest } from './root-executor.js';
+import { acceptRootResults, groupRootResults } from './root-results.js';
+import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
+import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
+import { makeVariant } from './variants/index.js';
+import type { BlockInfo, VariantState } from './variants/types.js';
+
+/** The state of one block. */
+export interface BlockState {
+  readonly [key: string]: StateValue;
+  readonly preconditioner: VariantState;
+  /** Consecutive failing root steps. */
+  readonly failures: number;
+  readonly graft: tf.Tensor | null;
+  readonly filtered: tf.Tensor | null;
+  readonly momentum: tf.Tensor | null;
+}
+
+/** The state of the engine (and of scaleByShampoo): the step count and every block's state. */
+export interface ShampooState {
+  readonly [key: string]: StateValue;
+  readonly step: number;
+  readonly blocks: { readonly [blockKey: string]: BlockState };
+}
+
+/** One block of a step: its info, its gradient block, its parameter block (null without weight decay). */
+export interface BlockInput {
+  readonly info: BlockInfo;
+  readonly grad: tf.Tensor;
+  readonly param: tf.Tensor | null;
+}
+
+/** The Shampoo step on blocks (see the module comment). */
+export interface ShampooBlockEngine {
+  readonly config: ShampooConfig;
+  /** True if the step reads the parameters (weightDecay > 0). */
+  readonly needsParams: boolean;
+  /** The blocking of a parameter of this shape (cached). */
+  layoutOf(shape: readonly number[]): BlockLayout;
+  /** The BlockInfo of block `index` of the parameter at `path`. */
+  blockInfo(path: string, layout: BlockLayout, index: number): BlockInfo;
+  /**
+   * The blocks of one parameter, split from its gradient (and parameter), checked: the
+   * parameter must be present with the gradient's shape when weightDecay > 0. With `keep`,
+   * only the blocks it returns true for are split.
+   */
+  blockInputs(path: string, grad: tf.Tensor, param: tf.Tensor | undefined, keep?: (key: string) => boolean): BlockInput[];
+  /** The initial state of these blocks (call inside tf.tidy). */
+  init(blocks: readonly BlockInfo[]): ShampooState;
+  /**
+   * One step on `blocks` (call inside tf.tidy): their directions, in order, and the new
+   * state, which holds exactly these blocks. Throws (changing nothing the caller owns) on
+   * a state that lacks a block, a NaN/Inf root or too many failed root computations.
+   */
+  step(blocks: readonly BlockInput[], state: ShampooState): { directions: tf.Tensor[]; state: ShampooState };
+}
+
+/** `<parameter path>#<block index>`. */
+export function blockKey(path: string, index: number): string {
+  return `${path}#${index}`;
+}
+
+/** The decoupled weight-decay coefficient alpha of section 3 step 7 (0 for 'l2'). */
+export function decoupledWeightDecay(config: ShampooConfig): number {
+  const { weightDecay: wd, weightDecayType: type, lr, peakLr } = config;
+  if (wd === 0 || type === 'l2') return 0;
+  if (type === 'decoupled') return wd;
+  if (type === 'corrected') return (wd * lr) / peakLr;
+  return wd / peakLr;
+}
+
+/** Builds the block engine; `owner` names the transform in error messages. */
+export function shampooBlockEngine(options: ShampooOptions, owner: string): ShampooBlockEngine {
+  const config = resolveShampooConfig(options);
+  const variant = makeVariant(config);
+  const executor = resolveRootExecutor(options.rootExecutor, owner);
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  if (variant.rootKind !== null && !executor.kinds.includes(variant.rootKind)) {
+    invalidParameter(owner, 'rootExecutor', executor.name, `an executor that runs '${variant.rootKind}' tasks (preconditioner ${variant.name})`);
+  }
+  const layouts = new Map<string, BlockLayout>();
+  const layoutOf = (shape: readonly number[]): BlockLayout => {
+    const k = shape.join(',');
+    let l = layouts.get(k);
+    if (!l) {
+      l = blockLayout(shape, config.maxPreconditionerDim, config.targetParameterDimensionality);
+      layouts.set(k, l);
+    }
+    return l;
+  };
+  const blockInfo = (path: string, layout: BlockLayout, index: number): BlockInfo => {
+    const shape = layout.blocks[index].size;
+    return { key: blockKey(path, index), shape, exponents: blockExponents(shape.length, config.inverseExponentOverride) };
+  };
+  const alpha = decoupledWeightDecay(config);
+  const needsParams = config.weightDecay > 0;
+
+  return {
+    config,
+    needsParams,
+    layoutOf,
+    blockInfo,
+
+    blockInputs(path, grad, param, keep) {
+      if (needsParams) {
+        if (!param) invalidParameter(owner, `params at '${path}'`, param, 'a tensor of the shape of the update');
+        if (!tf.util.arraysEqual(param.shape, grad.shape)) invalidParameter(owner, `params at '${path}' shape`, param.shape, `[${grad.shape.join(',')}] (the update's shape)`);
+      }
+      const layout = layoutOf(grad.shape);
+      const infos = layout.blocks.map((_, i) => blockInfo(path, layout, i));
+      const kept = keep ? infos.filter((info) => keep(info.key)) : infos;
+      if (kept.length === 0) return [];
+      const all = kept.length === infos.length;
+      const gBlocks = splitBlocks(grad, layout);
+      const wBlocks = needsParams ? splitBlocks(param!, layout) : null;
+      return infos.flatMap((info, i) => (all || keep!(info.key) ? [{ info, grad: gBlocks[i], param: wBlocks ? wBlocks[i] : null }] : []));
+    },
+
+    init(blocks) {
+      executor.prepare?.();
+      const state: Record<string, BlockState> = {};
+      for (const info of blocks) {
+        state[info.key] = {
+          preconditioner: variant.init(info),
+          failures: 0,
+          graft: config.grafting ? config.grafting.init(info.shape) : null,
+          filtered: config.beta1 > 0 ? tf.zeros([...info.shape]) : null,
+          momentum: config.momentum ? tf.zeros([...info.shape]) : null,
+        };
+      }
+      return { step: 0, blocks: state };
+    },
+
+    step(blocks, state) {
+      const step = state.step + 1;
+      const start = config.startPreconditioningStep;
+      const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
+      const graftOnly = config.grafting !== null && step < start;
+      const bc2 = emaBiasCorrection(config.beta2, step, config.useBiasCorrection);
+      const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
+      // The factors' own bias correction counts their updates (= bc2 with factorUpdateFrequency 1).
+      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), config.useBiasCorrection);
+      const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
+
+      // Pass 1: statistics, grafting state, filtered gradient, root requests.
+      const requests: RootRequest[] = [];
+      const work = blocks.map(({ info, grad, param }) => {
+        const old = state.blocks[info.key];
+        if (!old || typeof old !== 'object') {
+          invalidParameter(owner, `state.blocks['${info.key}']`, old, `the block state built by init for a block of shape [${info.shape.join(',')}]`);
+        }
+        const G = config.weightDecayType === 'l2' && param ? tf.add(grad, tf.mul(param, config.weightDecay)) : grad;
+        const pre = factorStep ? variant.updateStatistics(info, old.preconditioner, G) : old.preconditioner;
+        const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
+        const { filtered, direction } =
+          config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
+        if (rootStep) requests.push(...variant.rootRequests(info, pre, bcFactors));
+        return { info, old, G, param, pre, graft, filtered, direction };
+      });
+      if (rootStep) executor.submit(step, requests);
+      const byBlock = groupRootResults(executor.collect(step));
+
+      // Pass 2: install roots, precondition, graft, weight decay, momentum.
+      const next: Record<string, BlockState> = {};
+      const directions = work.map((wk) => {
+        const { info, old } = wk;
+        let failures = old.failures;
+        let pre = wk.pre;
+        const results = byBlock.get(info.key);
+        if (results) {
+          const r = acceptRootResults(owner, info.key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
+          failures = r.failures;
+          pre = variant.install(info, pre, r.accepted);
+        }
+        pre = variant.afterRoots(info, pre, wk.G);
+        let p: tf.Tensor;
+        if (graftOnly) {
+          p = config.grafting!.direction(wk.graft, wk.direction, step);
+        } else {
+          p = variant.precondition(info, pre, wk.direction, bc2);
+          if (config.grafting) p = matchGraftingNorm(p, config.grafting.direction(wk.graft, wk.direction, step));
+        }
+        if (alpha !== 0 && wk.param) p = tf.add(p, tf.mul(wk.param, alpha));
+        let momentum: tf.Tensor | null = null;
+        if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
+        next[info.key] = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
+        return p;
+      });
+      return { directions, state: { step, blocks: next } };
+    },
+  };
+}
