@@ -5,7 +5,7 @@ import { symmetricEigen, type EigenKernel } from './eigenDispatch.js';
 import { multiply } from './matmul.js';
 import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
-import { congruenceWithDiagonal } from './rankK.js';
+import { congruence } from './congruence.js';
 import { allFinite, inverseRootResidual, type RootResult } from './rootResult.js';
 import { inverseRootScalar } from './scalarPower.js';
 import type { SymmetricEigen } from './symmetricEigen.js';
@@ -45,7 +45,7 @@ export interface InverseRootOptions {
   relativeEpsilon?: number;
   /** 'eigen' only: measure the residual (about 3n^3 extra flops); false reports NaN. Default true. */
   measureResidual?: boolean;
-  /** 'eigen' only: which eigensolver kernel. Default 'auto'. */
+  /** 'eigen' only: the kernel of the eigendecomposition and of the product V diag(f) V^T. Default 'auto'. */
   kernel?: EigenKernel;
   /** Relative asymmetry accepted in `a`. Default 1e-6. */
   symmetryTolerance?: number;
@@ -126,10 +126,10 @@ function eigenInverseRoot(
     const eigen = symmetricEigen(a, n, { kernel });
     const lambdaMax = n > 0 ? eigen.values[n - 1] : 0;
     const cutoff = Math.max((rankDeficiency.rtol ?? 0) * Math.max(lambdaMax, 0), rankDeficiency.atol ?? 0);
-    const x = matrixPowerFromEigen(eigen, -1 / root, { zeroAtOrBelow: cutoff });
+    const x = matrixPowerFromEigen(eigen, -1 / root, { zeroAtOrBelow: cutoff, kernel });
     let residual = NaN;
     if (measure) {
-      const pinv = matrixPowerFromEigen(eigen, -1, { zeroAtOrBelow: cutoff });
+      const pinv = matrixPowerFromEigen(eigen, -1, { zeroAtOrBelow: cutoff, kernel });
       residual = penroseResidual(a, pinv, n);
     }
     return { root: x, residual, iterations: 0, converged: allFinite(x), eigen };
@@ -146,23 +146,23 @@ function eigenInverseRoot(
     lambda[j] += shift;
     f[j] = inverseRootScalar(lambda[j], root);
   }
-  const x = congruenceWithDiagonal(eigen.vectors, f, n);
+  const x = congruence(eigen.vectors, f, n, kernel);
   const converged = allFinite(x);
   let residual = converged ? NaN : Infinity;
   if (measure && converged) {
     const perturbed = before ? ar : addToDiagonal(a, n, epsilon);
     residual = Number.isInteger(root) && root <= 64
       ? inverseRootResidual(perturbed, x, n, root)
-      : inverseResidualFromSpectrum(perturbed, eigen.vectors, lambda, n);
+      : inverseResidualFromSpectrum(perturbed, eigen.vectors, lambda, n, kernel);
   }
   return { root: x, residual, iterations: 0, converged, eigen };
 }
 
 /** max|A_r B - I| with B = V diag(1/lambda) V^T = X^r, for non-integer r (X^r is not a product of X's). */
-function inverseResidualFromSpectrum(ar: Float64Array, v: Float64Array, lambda: Float64Array, n: number): number {
+function inverseResidualFromSpectrum(ar: Float64Array, v: Float64Array, lambda: Float64Array, n: number, kernel: EigenKernel): number {
   const inv = new Float64Array(n);
   for (let j = 0; j < n; j++) inv[j] = 1 / lambda[j];
-  return maxAbsDeviationFromIdentity(multiply(ar, congruenceWithDiagonal(v, inv, n), n, n, n), n);
+  return maxAbsDeviationFromIdentity(multiply(ar, congruence(v, inv, n, kernel), n, n, n), n);
 }
 
 /** max|P A P - P| / max|P| for a claimed pseudo-inverse P of A (0 when P = 0). */

@@ -1,5 +1,6 @@
-import { checkDimension, checkFinite, checkFiniteNumber, checkMatrix } from './check.js';
-import { congruenceWithDiagonal } from './rankK.js';
+import { checkChoice, checkDimension, checkFinite, checkFiniteNumber, checkMatrix } from './check.js';
+import { congruence } from './congruence.js';
+import type { EigenKernel } from './eigenDispatch.js';
 import { powerScalar } from './scalarPower.js';
 import type { SymmetricEigen } from './symmetricEigen.js';
 
@@ -10,6 +11,8 @@ export interface MatrixPowerOptions {
    * rule). Default: no cutoff.
    */
   zeroAtOrBelow?: number;
+  /** Kernel of the product V diag(f) V^T: 'wasm', 'js' or 'auto' (wasm where available). Default 'auto'. */
+  kernel?: EigenKernel;
 }
 
 /**
@@ -33,6 +36,7 @@ export function matrixPowerFromEigen(eigen: SymmetricEigen, exponent: number, op
   checkFiniteNumber(fn, 'exponent', exponent);
   const cutoff = options.zeroAtOrBelow;
   if (cutoff !== undefined) checkFiniteNumber(fn, 'zeroAtOrBelow', cutoff);
+  if (options.kernel !== undefined) checkChoice(fn, 'kernel', options.kernel, ['auto', 'js', 'wasm'] as const);
   const f = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const lambda = values[j];
@@ -46,5 +50,5 @@ export function matrixPowerFromEigen(eigen: SymmetricEigen, exponent: number, op
     }
     f[j] = v;
   }
-  return congruenceWithDiagonal(vectors, f, n);
+  return congruence(vectors, f, n, options.kernel);
 }

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spdWithCondition } from '@shampoo-ts/testing';
-import { inverseRoot, symmetricEigen, symmetricEigenJs, symmetricEigenWasm } from '../src/index.js';
+import { inverseRoot, matrixPowerFromEigen, symmetricEigen, symmetricEigenJs, symmetricEigenWasm } from '../src/index.js';
+import { congruenceWithDiagonal } from '../src/rankK.js';
+import { congruenceWithDiagonalWasm } from '../src/wasm/index.js';
 
 describe('symmetricEigen kernel choice', () => {
   const m = spdWithCondition({ n: 40, cond: 1e4, seed: 11 });
@@ -35,5 +37,22 @@ describe('symmetricEigen kernel choice', () => {
     }
     expect(diff / norm).toBeLessThan(1e4 * 40 * 2 ** -52);
     expect(x.residual).toBeLessThan(1e-9);
+  });
+
+  it("matrixPowerFromEigen: 'wasm' and 'auto' form V diag(f) V^T with the WebAssembly product, 'js' with the TypeScript one", () => {
+    const eigen = symmetricEigenJs(m.a, 40);
+    const f = eigen.values.map((l) => 1 / l);
+    const wasm = congruenceWithDiagonalWasm(eigen.vectors, f, 40);
+    const js = congruenceWithDiagonal(eigen.vectors, f, 40);
+    expect(matrixPowerFromEigen(eigen, -1, { kernel: 'wasm' })).toEqual(wasm);
+    expect(matrixPowerFromEigen(eigen, -1)).toEqual(wasm);
+    expect(matrixPowerFromEigen(eigen, -1, { kernel: 'js' })).toEqual(js);
+    let diff = 0, norm = 0;
+    for (let i = 0; i < js.length; i++) {
+      diff = Math.max(diff, Math.abs(wasm[i] - js[i]));
+      norm = Math.max(norm, Math.abs(js[i]));
+    }
+    expect(diff / norm).toBeLessThan(40 * 2 ** -52);
+    expect(() => matrixPowerFromEigen(eigen, -0.25, { kernel: 'gpu' as never })).toThrow(/matrixPowerFromEigen: kernel must be one of 'auto', 'js', 'wasm', got "gpu"/);
   });
 });
