@@ -47,6 +47,8 @@ describe('singleProcessCommunicator', () => {
     expect(() => comm.allGather(new Float32Array(2) as unknown as Uint8Array)).toThrow(/allGather data = .* is not allowed; allowed: a Uint8Array/);
     expect(() => comm.allReduce(new Float32Array(2), 'max' as 'sum')).toThrow(/op = max is not allowed; allowed: 'sum' or 'mean'/);
     expect(() => comm.broadcast(new Uint8Array(1), 1)).toThrow(/root = 1 is not allowed/);
+    expect(() => comm.allToAll([new Uint8Array(1), new Uint8Array(1)])).toThrow(/allToAll chunks = an array of 2 is not allowed; allowed: an array of 1 Uint8Arrays \(one per rank\)/);
+    expect(() => comm.allToAll([new Float32Array(1) as unknown as Uint8Array])).toThrow(/allToAll chunks = an array of 1 is not allowed/);
     comm.close();
     comm.close();
     expect(() => comm.barrier()).toThrow(/barrier after close/);

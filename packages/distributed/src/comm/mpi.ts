@@ -2,12 +2,13 @@
  * The Open MPI communicator: ranks are the processes of an MPI job
  * (`mpirun -np N node train.js`, on one machine or many), and the collectives go through a
  * thin native binding (src/native/mpi_binding.cc, built by `npm run build` when mpicc is
- * present) to MPI_Allgatherv, MPI_Bcast and MPI_Barrier on MPI_COMM_WORLD.
+ * present) to MPI_Allgatherv, MPI_Alltoallv, MPI_Bcast and MPI_Barrier on MPI_COMM_WORLD.
  *
- * allReduce is an all-gather followed by the rank-ordered float32 sum of the base class,
- * not MPI_Allreduce: MPI does not fix its reduction order, and this library promises a
- * result that is deterministic and bitwise the same on every rank. The price is size
- * times the traffic of a ring all-reduce, which is small next to the direction all-gather.
+ * allReduce is the base class's reduce-scatter (MPI_Alltoallv of chunks, each summed in
+ * rank order by its rank) and all-gather, not MPI_Allreduce: MPI does not fix its
+ * reduction order, and this library promises a result that is deterministic and bitwise
+ * the same on every rank. Its traffic is that of a ring all-reduce, about 2 (size-1)/size
+ * of the vector per rank each way.
  *
  * MPI has no timeouts: a rank that dies makes mpirun end the whole job.
  */
@@ -19,6 +20,7 @@ import { BaseCommunicator } from './communicator.js';
 interface MpiBinding {
   init(): { rank: number; size: number };
   allGatherV(data: Uint8Array): { data: Uint8Array; counts: number[] };
+  allToAllV(data: Uint8Array, counts: number[]): { data: Uint8Array; counts: number[] };
   broadcast(data: Uint8Array, root: number): Uint8Array;
   barrier(): void;
   finalize(): void;
@@ -54,6 +56,15 @@ function loadBinding(): MpiBinding {
   return binding;
 }
 
+/** Consecutive views of `counts[r]` bytes of `data`. */
+function splitByCounts(data: Uint8Array, counts: readonly number[]): Uint8Array[] {
+  let offset = 0;
+  return counts.map((n) => {
+    offset += n;
+    return data.subarray(offset - n, offset);
+  });
+}
+
 class MpiCommunicator extends BaseCommunicator {
   private readonly onExit = (): void => this.binding.finalize();
 
@@ -73,13 +84,18 @@ class MpiCommunicator extends BaseCommunicator {
 
   protected gatherBytes(data: Uint8Array): Uint8Array[] {
     const { data: all, counts } = this.binding.allGatherV(data);
-    const out: Uint8Array[] = [];
+    return splitByCounts(all, counts);
+  }
+
+  protected exchangeBytes(chunks: readonly Uint8Array[]): Uint8Array[] {
+    const send = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
     let offset = 0;
-    for (const n of counts) {
-      out.push(all.subarray(offset, offset + n));
-      offset += n;
+    for (const c of chunks) {
+      send.set(c, offset);
+      offset += c.byteLength;
     }
-    return out;
+    const { data, counts } = this.binding.allToAllV(send, chunks.map((c) => c.byteLength));
+    return splitByCounts(data, counts);
   }
 
   protected broadcastBytes(data: Uint8Array, root: number): Uint8Array {

@@ -1,6 +1,6 @@
 /**
  * The one-rank communicator: rank 0 of a group of size 1. Every collective is the
- * identity (allGather(x) = [x], allReduce(x) = x, broadcast(x, 0) = x), returning copies so
+ * identity (allGather(x) = [x], allToAll([c]) = [c], allReduce(x) = x, broadcast(x, 0) = x), returning copies so
  * that callers own what they get, as with the other communicators.
  */
 import { BaseCommunicator } from './communicator.js';
@@ -11,6 +11,9 @@ class SingleProcessCommunicator extends BaseCommunicator {
   }
   protected gatherBytes(data: Uint8Array): Uint8Array[] {
     return [data.slice()];
+  }
+  protected exchangeBytes(chunks: readonly Uint8Array[]): Uint8Array[] {
+    return [chunks[0].slice()];
   }
   protected broadcastBytes(data: Uint8Array): Uint8Array {
     return data.slice();

@@ -4,8 +4,10 @@
  *
  * allGather(x): write x into my slot and its length into LENGTH[rank]; barrier; copy every
  * rank's slot; barrier (so nobody overwrites a slot another rank is still reading).
- * broadcast is the same with only the root writing. Each collective costs two barriers and
- * one copy in, size copies out.
+ * broadcast is the same with only the root writing. allToAll(c): write (size + 1) uint32
+ * offsets and then c[0], ..., c[size-1] into my slot; barrier; copy chunk `rank` out of
+ * every rank's slot; barrier. Each collective costs two barriers and one copy in; out,
+ * allGather copies every message, allToAll only the chunks addressed to this rank.
  */
 import { BaseCommunicator } from './communicator.js';
 import {
@@ -24,17 +26,22 @@ class ThreadCommunicator extends BaseCommunicator {
     super(rank, memory.size, 'thread');
   }
 
-  private write(data: Uint8Array): void {
+  /** My slot's first `byteLength` bytes (grown if needed), recorded as my message's length. */
+  private reserve(byteLength: number): Uint8Array {
     const slot = this.memory.slots[this.rank];
-    if (data.byteLength > slot.maxByteLength) {
+    if (byteLength > slot.maxByteLength) {
       abortGroup(this.memory, this.rank, ABORT_ERROR);
       throw new RangeError(
-        `thread communicator (rank ${this.rank}): a message of ${data.byteLength} bytes is not allowed; allowed: at most maxMessageBytes = ${slot.maxByteLength}`,
+        `thread communicator (rank ${this.rank}): a message of ${byteLength} bytes is not allowed; allowed: at most maxMessageBytes = ${slot.maxByteLength}`,
       );
     }
-    if (slot.byteLength < data.byteLength) slot.grow(data.byteLength);
-    new Uint8Array(slot, 0, data.byteLength).set(data);
-    Atomics.store(this.memory.control, LENGTHS + this.rank, data.byteLength);
+    if (slot.byteLength < byteLength) slot.grow(byteLength);
+    Atomics.store(this.memory.control, LENGTHS + this.rank, byteLength);
+    return new Uint8Array(slot, 0, byteLength);
+  }
+
+  private write(data: Uint8Array): void {
+    this.reserve(data.byteLength).set(data);
   }
 
   private read(r: number): Uint8Array {
@@ -46,6 +53,27 @@ class ThreadCommunicator extends BaseCommunicator {
     this.write(data);
     groupBarrier(this.memory, this.rank);
     const out = Array.from({ length: this.size }, (_, r) => this.read(r));
+    groupBarrier(this.memory, this.rank);
+    return out;
+  }
+
+  protected exchangeBytes(chunks: readonly Uint8Array[]): Uint8Array[] {
+    const header = 4 * (this.size + 1);
+    const message = this.reserve(header + chunks.reduce((n, c) => n + c.byteLength, 0));
+    const offsets = new DataView(message.buffer, 0, header);
+    let offset = header;
+    chunks.forEach((c, j) => {
+      offsets.setUint32(4 * j, offset, true);
+      message.set(c, offset);
+      offset += c.byteLength;
+    });
+    offsets.setUint32(4 * this.size, offset, true);
+    groupBarrier(this.memory, this.rank);
+    const out = this.memory.slots.map((slot) => {
+      const at = new DataView(slot, 4 * this.rank, 8);
+      const start = at.getUint32(0, true);
+      return new Uint8Array(slot, start, at.getUint32(4, true) - start).slice();
+    });
     groupBarrier(this.memory, this.rank);
     return out;
   }

@@ -4,6 +4,8 @@
 // rank-ordered float32 reduction) are in TypeScript, shared with the other communicators.
 //   init()                      -> { rank, size }   MPI_Init (once) on MPI_COMM_WORLD
 //   allGatherV(bytes)           -> { data, counts } MPI_Allgather of the counts, then MPI_Allgatherv
+//   allToAllV(bytes, counts)    -> { data, counts } counts[j] bytes (back to back) to rank j:
+//                                                  MPI_Alltoall of the counts, then MPI_Alltoallv
 //   broadcast(bytes, root)      -> bytes            MPI_Bcast of the length, then of the bytes
 //   barrier()                                       MPI_Barrier
 //   finalize()                                      MPI_Finalize (once; later calls do nothing)
@@ -63,6 +65,20 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// Prefix offsets of `counts`; throws if the total does not fit MPI's int.
+std::vector<int> Displacements(Napi::Env env, const std::vector<int>& counts, const char* what) {
+  std::vector<int> displs(counts.size());
+  int64_t total = 0;
+  for (size_t r = 0; r < counts.size(); r++) {
+    displs[r] = static_cast<int>(total);
+    total += counts[r];
+    if (total > std::numeric_limits<int>::max()) {
+      throw Napi::RangeError::New(env, std::string("mpi: ") + what + " total size larger than 2^31 - 1 bytes");
+    }
+  }
+  return displs;
+}
+
 Napi::Value AllGatherV(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireInitialized(env);
@@ -76,16 +92,10 @@ Napi::Value AllGatherV(const Napi::CallbackInfo& info) {
   int size = 0;
   ThrowIfError(env, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
   int mine = static_cast<int>(send.ByteLength());
-  std::vector<int> counts(size), displs(size);
+  std::vector<int> counts(size);
   ThrowIfError(env, MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather (counts)");
-  int64_t total = 0;
-  for (int r = 0; r < size; r++) {
-    displs[r] = static_cast<int>(total);
-    total += counts[r];
-    if (total > std::numeric_limits<int>::max()) {
-      throw Napi::RangeError::New(env, "mpi: allGatherV total size larger than 2^31 - 1 bytes");
-    }
-  }
+  std::vector<int> displs = Displacements(env, counts, "allGatherV");
+  int64_t total = static_cast<int64_t>(displs[size - 1]) + counts[size - 1];
   Napi::Uint8Array recv = Napi::Uint8Array::New(env, static_cast<size_t>(total));
   // MPI wants a non-null buffer even for zero bytes.
   uint8_t empty = 0;
@@ -98,6 +108,49 @@ Napi::Value AllGatherV(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("data", recv);
   out.Set("counts", countArray);
+  return out;
+}
+
+Napi::Value AllToAllV(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireInitialized(env);
+  if (info.Length() < 2 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+      !info[1].IsArray()) {
+    throw Napi::TypeError::New(env, "mpi: allToAllV expects (Uint8Array, counts: number[])");
+  }
+  Napi::Uint8Array send = info[0].As<Napi::Uint8Array>();
+  Napi::Array countArray = info[1].As<Napi::Array>();
+  int size = 0;
+  ThrowIfError(env, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  if (countArray.Length() != static_cast<uint32_t>(size)) {
+    throw Napi::RangeError::New(env, "mpi: allToAllV needs one count per rank");
+  }
+  std::vector<int> sendCounts(size), recvCounts(size);
+  int64_t sent = 0;
+  for (int r = 0; r < size; r++) {
+    int64_t c = countArray.Get(static_cast<uint32_t>(r)).As<Napi::Number>().Int64Value();
+    if (c < 0 || c > std::numeric_limits<int>::max()) throw Napi::RangeError::New(env, "mpi: allToAllV count out of range");
+    sendCounts[r] = static_cast<int>(c);
+    sent += c;
+  }
+  if (sent != static_cast<int64_t>(send.ByteLength())) {
+    throw Napi::RangeError::New(env, "mpi: allToAllV counts do not add up to the buffer's length");
+  }
+  std::vector<int> sendDispls = Displacements(env, sendCounts, "allToAllV send");
+  ThrowIfError(env, MPI_Alltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Alltoall (counts)");
+  std::vector<int> recvDispls = Displacements(env, recvCounts, "allToAllV receive");
+  size_t total = static_cast<size_t>(recvDispls[size - 1]) + static_cast<size_t>(recvCounts[size - 1]);
+  Napi::Uint8Array recv = Napi::Uint8Array::New(env, total);
+  uint8_t empty = 0;  // MPI wants non-null buffers even for zero bytes
+  ThrowIfError(env,
+               MPI_Alltoallv(send.ByteLength() > 0 ? send.Data() : &empty, sendCounts.data(), sendDispls.data(), MPI_BYTE,
+                             total > 0 ? recv.Data() : &empty, recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD),
+               "MPI_Alltoallv");
+  Napi::Array counts = Napi::Array::New(env, size);
+  for (int r = 0; r < size; r++) counts.Set(static_cast<uint32_t>(r), recvCounts[r]);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("data", recv);
+  out.Set("counts", counts);
   return out;
 }
 
@@ -148,6 +201,7 @@ Napi::Value Processor(const Napi::CallbackInfo& info) {
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("allGatherV", Napi::Function::New(env, AllGatherV));
+  exports.Set("allToAllV", Napi::Function::New(env, AllToAllV));
   exports.Set("broadcast", Napi::Function::New(env, Broadcast));
   exports.Set("barrier", Napi::Function::New(env, Barrier));
   exports.Set("finalize", Napi::Function::New(env, Finalize));

@@ -18,6 +18,10 @@ function expectedExercise(size: number, length: number, rounds: number) {
     const parts = Array.from({ length: size }, (_, r) => rankVector(r + round, length));
     return {
       gathered: Array.from({ length: size }, (_, r) => new Array(r + round + 1).fill(10 * r + round)),
+      exchanged: (j: number) => Array.from({ length: size }, (_, r) => new Array((r + j + round) % 3).fill(10 * r + j)),
+      shortSums: Array.from({ length: size + 2 }, (_, length) =>
+        referenceReduce(Array.from({ length: size }, (_, r) => rankVector(r + round, length)), false),
+      ),
       sum: referenceReduce(parts, false),
       mean: referenceReduce(parts, true),
       broadcast: [round % size, round, 0.5],
@@ -31,6 +35,8 @@ export function checkExercise(results: Exercise[], size: number, length: number,
   for (const result of results) {
     for (let round = 0; round < rounds; round++) {
       expect(result.gathered[round]).toEqual(expected[round].gathered);
+      expect(result.exchanged[round]).toEqual(expected[round].exchanged(result.rank));
+      expect(result.shortSums.slice(round * (size + 2), (round + 1) * (size + 2))).toEqual(expected[round].shortSums);
       expect(result.sums[round]).toEqual(expected[round].sum);
       expect(result.means[round]).toEqual(expected[round].mean);
       expect(result.broadcasts[round]).toEqual(expected[round].broadcast);
