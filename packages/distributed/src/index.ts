@@ -1,6 +1,8 @@
 export * from './assignment/cost-model.js';
 export * from './assignment/assign-blocks.js';
 export * from './comm/communicator.js';
+export * from './comm/bytes.js';
+export * from './comm/rank-ordered-reduce.js';
 export * from './comm/single-process.js';
 export { threadCommunicator } from './comm/thread-communicator.js';
 export { GroupAbortedError, type ThreadGroupMemory } from './comm/thread-group-memory.js';

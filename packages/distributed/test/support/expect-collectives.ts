@@ -36,7 +36,7 @@ export function checkExercise(results: Exercise[], size: number, length: number,
     for (let round = 0; round < rounds; round++) {
       expect(result.gathered[round]).toEqual(expected[round].gathered);
       expect(result.exchanged[round]).toEqual(expected[round].exchanged(result.rank));
-      expect(result.shortSums.slice(round * (size + 2), (round + 1) * (size + 2))).toEqual(expected[round].shortSums);
+      for (const sums of result.shortSums.slice(3 * round, 3 * round + 3)) expect(sums).toEqual(expected[round].shortSums);
       expect(result.sums[round]).toEqual(expected[round].sum);
       expect(result.means[round]).toEqual(expected[round].mean);
       expect(result.broadcasts[round]).toEqual(expected[round].broadcast);
