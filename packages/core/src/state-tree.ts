@@ -28,17 +28,22 @@ export function stateLeavesWithPaths(state: unknown): Array<[string, StateLeaf]>
  * keeping the ownership rule.
  */
 export function cloneState<S>(state: S): S {
-  const copy = (x: unknown): unknown => {
-    if (isTensor(x)) return tf.clone(x);
-    if (Array.isArray(x)) return x.map(copy);
-    if (x !== null && typeof x === 'object') {
+  return mapTensorsIn(state, (t) => tf.clone(t));
+}
+
+/** A copy of `x` with every tensor t replaced by f(t), in traversal order; arrays and plain objects are new. */
+export function mapTensorsIn<T>(x: T, f: (t: tf.Tensor) => tf.Tensor): T {
+  const visit = (node: unknown): unknown => {
+    if (isTensor(node)) return f(node);
+    if (Array.isArray(node)) return node.map(visit);
+    if (node !== null && typeof node === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(x)) out[k] = copy(v);
+      for (const [k, v] of Object.entries(node)) out[k] = visit(v);
       return out;
     }
-    return x;
+    return node;
   };
-  return copy(state) as S;
+  return visit(x) as T;
 }
 
 /** Every tensor found in a state or tree, in traversal order (duplicates kept once). */
@@ -61,21 +66,11 @@ export function tensorsIn(x: unknown): tf.Tensor[] {
  */
 export function ownTensors<T>(x: T, inputs: Iterable<tf.Tensor>): T {
   const taken = new Set<tf.Tensor>(inputs);
-  const visit = (node: unknown): unknown => {
-    if (isTensor(node)) {
-      if (taken.has(node)) return tf.clone(node);
-      taken.add(node);
-      return node;
-    }
-    if (Array.isArray(node)) return node.map(visit);
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = visit(v);
-      return out;
-    }
-    return node;
-  };
-  return visit(x) as T;
+  return mapTensorsIn(x, (t) => {
+    if (taken.has(t)) return tf.clone(t);
+    taken.add(t);
+    return t;
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ export * from './comm/thread-ranks.js';
 export * from './comm/mpi.js';
 export * from './pool/root-worker-pool.js';
 export type { ComputeModule } from './pool/root-job-messages.js';
-export * from './pool/runner-root-executor.js';
+export { inlineRootExecutor, inlineRootRunner, runnerRootExecutor, type RootRunner, type RunnerExecutorOptions } from '@shampoo-ts/shampoo';
 export * from './pool/worker-pool-executor.js';
 export * from './data-parallel/half-precision.js';
 export { type CommunicationDtype, decodeDirections, encodeDirections } from './data-parallel/direction-codec.js';

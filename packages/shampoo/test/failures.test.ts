@@ -94,4 +94,17 @@ describe('failed root computations', () => {
     tf.dispose([w, g]);
     disposeTree(state);
   });
+
+  it('a compute function that returns the wrong number of outcomes throws, naming the executor, and changes nothing', () => {
+    const tx = scaleByShampoo({ betas: [0, 1], maxPreconditionerDim: 3, rootExecutor: hostRootExecutor({ compute: () => [] }) });
+    const w = tf.zeros([3, 2]);
+    const state = tx.init({ w });
+    const before = tf.memory().numTensors;
+    const g = tf.tensor2d([[1, 2], [3, -1], [0.5, 2]]);
+    expect(() => tx.update({ w: g }, state, { w })).toThrow(/host-float64 root runner: compute returned 0 outcomes for 2 tasks; allowed: one per task/);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(state.step).toBe(0);
+    tf.dispose([w, g]);
+    disposeTree(state);
+  });
 });

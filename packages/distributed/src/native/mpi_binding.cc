@@ -65,6 +65,16 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// { data, counts }: what a rank received, and how many bytes came from each rank.
+Napi::Object DataWithCounts(Napi::Env env, Napi::Uint8Array data, const std::vector<int>& counts) {
+  Napi::Array countArray = Napi::Array::New(env, counts.size());
+  for (size_t r = 0; r < counts.size(); r++) countArray.Set(static_cast<uint32_t>(r), counts[r]);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("data", data);
+  out.Set("counts", countArray);
+  return out;
+}
+
 // Prefix offsets of `counts`; throws if the total does not fit MPI's int.
 std::vector<int> Displacements(Napi::Env env, const std::vector<int>& counts, const char* what) {
   std::vector<int> displs(counts.size());
@@ -103,12 +113,7 @@ Napi::Value AllGatherV(const Napi::CallbackInfo& info) {
                MPI_Allgatherv(mine > 0 ? send.Data() : &empty, mine, MPI_BYTE, total > 0 ? recv.Data() : &empty,
                               counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD),
                "MPI_Allgatherv");
-  Napi::Array countArray = Napi::Array::New(env, size);
-  for (int r = 0; r < size; r++) countArray.Set(static_cast<uint32_t>(r), counts[r]);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("data", recv);
-  out.Set("counts", countArray);
-  return out;
+  return DataWithCounts(env, recv, counts);
 }
 
 Napi::Value AllToAllV(const Napi::CallbackInfo& info) {
@@ -146,12 +151,7 @@ Napi::Value AllToAllV(const Napi::CallbackInfo& info) {
                MPI_Alltoallv(send.ByteLength() > 0 ? send.Data() : &empty, sendCounts.data(), sendDispls.data(), MPI_BYTE,
                              total > 0 ? recv.Data() : &empty, recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD),
                "MPI_Alltoallv");
-  Napi::Array counts = Napi::Array::New(env, size);
-  for (int r = 0; r < size; r++) counts.Set(static_cast<uint32_t>(r), recvCounts[r]);
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("data", recv);
-  out.Set("counts", counts);
-  return out;
+  return DataWithCounts(env, recv, recvCounts);
 }
 
 Napi::Value Broadcast(const Napi::CallbackInfo& info) {

@@ -5,7 +5,7 @@
  */
 import type { RootExecutor } from '@shampoo-ts/shampoo';
 import type { RootWorkerPool } from './root-worker-pool.js';
-import { runnerRootExecutor, type RunnerExecutorOptions } from './runner-root-executor.js';
+import { runnerRootExecutor, type RunnerExecutorOptions } from '@shampoo-ts/shampoo';
 
 /** Root computations of a Shampoo transform on `pool` (see the module comment). */
 export function workerPoolRootExecutor(pool: RootWorkerPool, options: RunnerExecutorOptions = {}): RootExecutor {

@@ -7,23 +7,17 @@
  *                        upload its outcomes.
  * So roots computed from the factors of step t are installed at exactly step t + d, and the
  * training result does not depend on how long the computation takes: a run with a worker
- * pool equals, bit for bit, the run with the inline runner and the same delay; with d = 0
- * both equal @shampoo-ts/shampoo's hostRootExecutor.
+ * pool (@shampoo-ts/distributed) equals, bit for bit, the run with the inline runner and
+ * the same delay; hostRootExecutor is the inline runner with d = 0.
  *
  * If waiting fails (a worker crashed or timed out), collect throws, the job is forgotten and
  * its tasks are kept: calling the step again (from the unchanged optimizer state) restarts
  * them, on replaced workers, and gives the same result as if nothing had failed.
  */
 import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
-import {
-  computeRoots,
-  readRootTasks,
-  uploadRootOutcomes,
-  type RootExecutor,
-  type RootExecutorTimings,
-  type RootOutcome,
-  type RootTask,
-} from '@shampoo-ts/shampoo';
+import { readRootTasks, uploadRootOutcomes } from './root-transfer.js';
+import type { RootExecutor, RootExecutorTimings } from './root-executor.js';
+import { computeRoots, type RootOutcome, type RootTask } from './root-task.js';
 
 /** Starts root jobs and waits for them (RootWorkerPool is one; inlineRootRunner another). */
 export interface RootRunner<J = unknown> {
@@ -34,11 +28,21 @@ export interface RootRunner<J = unknown> {
   discard?(job: J): void;
 }
 
-/** Runs the pure root function on the calling thread when a job starts. */
-export function inlineRootRunner(compute: (tasks: RootTask[]) => RootOutcome[] = computeRoots): RootRunner<RootOutcome[]> {
+/**
+ * Runs the pure root function on the calling thread when a job starts (named `name`);
+ * throws if it does not return one outcome per task.
+ */
+export function inlineRootRunner(compute: (tasks: RootTask[]) => RootOutcome[] = computeRoots, name = 'inline'): RootRunner<RootOutcome[]> {
   return {
-    name: 'inline',
-    start: (tasks) => compute([...tasks]),
+    name,
+    start: (tasks) => {
+      const outcomes = compute([...tasks]);
+      if (!Array.isArray(outcomes) || outcomes.length !== tasks.length) {
+        const got = Array.isArray(outcomes) ? outcomes.length : typeof outcomes;
+        throw new RangeError(`${name} root runner: compute returned ${got} outcomes for ${tasks.length} tasks; allowed: one per task`);
+      }
+      return outcomes;
+    },
     wait: (outcomes) => outcomes,
   };
 }
