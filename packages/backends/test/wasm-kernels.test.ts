@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import {
   col2imTransposed, geometryFromConvInfo, im2colTransposed, imageStridesOf, registerWasmTrainingKernels, useBackend, validOutputRange,
-  WASM_FASTER_KERNELS, WASM_TRAINING_KERNELS,
+  TRANSPOSE_FIRST, WASM_FASTER_KERNELS, WASM_TRAINING_KERNELS,
 } from '@shampoo-ts/backends';
 import { hostFloat, maxRelativeError, runOn, seededValues, type HostTensor } from './backend-switch.js';
 
@@ -96,7 +96,34 @@ describe('wasm training kernels agree with the cpu backend', () => {
     expect(names).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']);
     for (const name of names) expect(tf.getKernel(name, 'wasm')).toBeDefined();
     for (const config of WASM_FASTER_KERNELS) expect(tf.getKernel(config.kernelName, 'wasm').kernelFunc).toBe(config.kernelFunc);
+    expect(TRANSPOSE_FIRST in tf.getKernel('BatchMatMul', 'wasm').kernelFunc).toBe(true);
     expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+
+  it('BatchMatMul with transposed operands (transposed first, then XNNPACK) equals cpu, with batch dims and broadcasting', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        m: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }),
+        batchA: fc.constantFrom<number[]>([], [1], [3], [2, 3]), broadcastB: fc.boolean(),
+        transposeA: fc.boolean(), transposeB: fc.boolean(), seed: fc.integer({ min: 1, max: 2 ** 30 }),
+      }),
+      async (c) => {
+        const batchB = c.broadcastB && c.batchA.length > 0 ? c.batchA.map(() => 1) : c.batchA;
+        const a = hostFloat([...c.batchA, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])], c.seed);
+        const b = hostFloat([...batchB, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])], c.seed + 1);
+        const product = (t: Record<string, tf.Tensor>) => {
+          const y = tf.matMul(t.a, t.b, c.transposeA, c.transposeB);
+          return [y, tf.tensor1d(y.shape)];
+        };
+        const before = tf.memory().numTensors;
+        const [onWasm, wasmShape] = await runOn('wasm', { a, b }, product);
+        const [onCpu, cpuShape] = await runOn('cpu', { a, b }, product);
+        expect(Array.from(wasmShape)).toEqual([...c.batchA, c.m, c.n]);
+        expect(cpuShape).toEqual(wasmShape);
+        expect(maxRelativeError(onWasm, onCpu)).toBeLessThanOrEqual(TOLERANCE);
+        expect(tf.memory().numTensors).toBe(before);
+      },
+    ), { numRuns: 80 });
   });
 
   it('Conv2DBackpropFilter and Conv2DBackpropInput on random shapes, strides, paddings, rounding and NHWC/NCHW', async () => {
