@@ -28,16 +28,15 @@
  *
  * Usage (build first: npx tsc -b packages/shampoo):
  *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
- *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--fast-transposed-matmul] [--json FILE]
+ *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--json FILE]
  * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/
  *   (e.g. an older commit's build copied to /tmp/before/node_modules/@shampoo-ts/shampoo/ with
  *   its package.json, every other entry of /tmp/before/node_modules a symlink to the
  *   repository's node_modules, so that both builds share one tfjs).
  * Output: markdown tables on stdout; --json FILE also writes every per-step time.
  * --sweep adds knob variations (packing, block size, factorUpdateFrequency).
- * --fast-transposed-matmul makes the wasm BatchMatMul materialize transposed operands first
- *   (tfjs-backend-wasm 4.22 sends them through a slow non-XNNPACK path), to see the ratio
- *   against a model whose backward runs at full matmul speed.
+ * The model's backward pass runs at full matmul speed: useBackend('wasm') registers the
+ * transpose-first BatchMatMul of @shampoo-ts/backends.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '@shampoo-ts/backends';
@@ -65,33 +64,6 @@ const currentDist = resolve(here, '../dist');
 // ---------------------------------------------------------------- backend
 const info = await useBackend('wasm');
 if (tf.getBackend() !== 'wasm') throw new Error(`profile-step: backend is ${tf.getBackend()}, expected wasm`);
-if (flag('fast-transposed-matmul')) materializeTransposesInWasmMatMul();
-
-function materializeTransposesInWasmMatMul() {
-  const orig = tf.getKernel('BatchMatMul', 'wasm');
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      let { a, b } = inputs;
-      const temps = [];
-      const flip = (x) => {
-        const perm = x.shape.map((_, i) => i);
-        [perm[perm.length - 2], perm[perm.length - 1]] = [perm[perm.length - 1], perm[perm.length - 2]];
-        const t = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } });
-        temps.push(t);
-        return t;
-      };
-      if (attrs.transposeA) a = flip(a);
-      if (attrs.transposeB) b = flip(b);
-      const out = orig.kernelFunc({ inputs: { a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-      for (const t of temps) backend.disposeData(t.dataId);
-      return out;
-    },
-  });
-}
 
 // ---------------------------------------------------------------- configurations
 async function loadShampoo(dist) {
@@ -365,10 +337,10 @@ function kernelCount(fn) {
 const load = execSync('uptime').toString().trim();
 console.log(`# profile-step on ${tf.getBackend()} (threads ${info.threads}), tfjs ${tf.version.tfjs}, node ${process.version}`);
 console.log(`# uptime at start: ${load}`);
-console.log(`# steps ${steps}, phase reps ${phaseReps}, fast transposed matmul: ${flag('fast-transposed-matmul')}`);
+console.log(`# steps ${steps}, phase reps ${phaseReps}`);
 const tiny = tinyOpMs();
 console.log(`# one tiny kernel (scalar add), cpu: ${(tiny * 1000).toFixed(1)} us`);
-const results = { load, tinyKernelUs: tiny * 1000, fastTransposedMatmul: flag('fast-transposed-matmul'), cases: [] };
+const results = { load, tinyKernelUs: tiny * 1000, cases: [] };
 
 for (const B of batches) {
   const x = tf.randomNormal([B, 784], 0, 1, 'float32', 1);
