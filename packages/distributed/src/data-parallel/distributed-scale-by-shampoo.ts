@@ -5,7 +5,7 @@
  * One step on rank r of N, with the block plan (every parameter blocked on every rank,
  * blocks assigned to ranks by greedy LPT, see block-plan.ts):
  *   1. g <- allReduce(g_r, mean): the gradients averaged over ranks, summed in rank order
- *      (one collective for all parameters; skipped with averageGradients: false);
+ *      (one allReduce for all parameters; skipped with averageGradients: false);
  *   2. for the blocks r owns only: statistics, roots, grafting, filtered gradient, weight
  *      decay and momentum, by the block engine that scaleByShampoo runs on every block
  *      (so r keeps optimizer state for its blocks only);
