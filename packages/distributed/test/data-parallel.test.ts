@@ -17,6 +17,7 @@ import {
   type DistributedShampooState,
 } from '@shampoo-ts/distributed';
 import type { DataParallelResult } from './fixtures/data-parallel.js';
+import { fitDataParallel, type FitResult } from './fixtures/layers-fit.js';
 import { averagedGradient, initialParams, rankGradient, SHAPES, testShampooOptions, train } from './support/training.js';
 
 const STEPS = 12;
@@ -185,5 +186,22 @@ describe('distributedShampoo on worker-thread ranks', () => {
     same('size', /the ranks disagree: the communicator has 3 ranks but they report world sizes \[3, 5, 3\]/);
     same('nanStep', /rank 1 of 3 failed at step 3: .*NaN or Inf.*; no rank changed its state/);
     for (const r of results) expect(r.errors.nanStepLeak).toBe('0');
+  });
+});
+
+describe('distributedShampoo in tf.layers model.fit (TransformOptimizer)', () => {
+  it('2 worker-thread ranks fitting half batches stay identical and match one process fitting the whole batches', async () => {
+    const input = { globalBatch: 16, steps: 8 };
+    const results = await runThreadRanks<FitResult>(2, new URL('./fixtures/layers-fit.ts', import.meta.url), 'fitDataParallel', input);
+    const single = await fitDataParallel(singleProcessCommunicator(), input);
+    expect(results[1].weights).toEqual(results[0].weights);
+    for (const r of [...results, single]) expect(r.leaked).toBe(0);
+    expect(single.losses).toHaveLength(8);
+    expect(single.losses[7]).toBeLessThan(0.8 * single.losses[0]);
+    // The same rows per step; the 2-rank gradient is the mean of two half-batch means,
+    // which rounds differently from one full-batch mean, so equal to float32 rounding.
+    const flat = (w: number[][]) => w.flat();
+    const diff = Math.max(...flat(results[0].weights).map((v, i) => Math.abs(v - flat(single.weights)[i])));
+    expect(diff).toBeLessThan(1e-4);
   });
 });
