@@ -40,7 +40,7 @@ describe('shampooBlockEngine', () => {
             const [u, next] = whole.update(grads, wholeState, params);
             disposeTree(wholeState);
             wholeState = next;
-            const expected = new Map(
+            const expected = new Map<string, number[]>(
               leavesWithPaths(params).flatMap(([path, p]) => {
                 const layout = halves[0].layoutOf(p.shape);
                 const parts = splitBlocks((u as Record<string, tf.Tensor>)[path], layout);
