@@ -10,6 +10,7 @@ import {
   distributedScaleByShampoo,
   distributedShampoo,
   encodeDirections,
+  inlineRootExecutor,
   float16Bits,
   float16Value,
   runThreadRanks,
@@ -146,10 +147,14 @@ describe('distributedShampoo on one process', () => {
 describe('distributedShampoo on worker-thread ranks', () => {
   it('3 ranks equal 1 rank bit for bit in float32, stay in sync when quantized, own disjoint state, and fail together on mismatches', async () => {
     const fixture = new URL('./fixtures/data-parallel.ts', import.meta.url);
-    const results = await runThreadRanks<DataParallelResult>(3, fixture, 'dataParallel', { steps: STEPS, dtypes: ['float32', 'bfloat16', 'float16'], mismatches: true });
+    const results = await runThreadRanks<DataParallelResult>(3, fixture, 'dataParallel', { steps: STEPS, dtypes: ['float32', 'bfloat16', 'float16'], mismatches: true, delay: 2 });
 
     const reference = train(shampoo(testShampooOptions()), STEPS, (p, s) => averagedGradient(p, 3, s));
     for (const r of results) expect(r.params.float32).toEqual(reference);
+    // Pipelined roots on every rank (installed 2 steps late) = one rank with the same delay, and != no delay.
+    const delayed = train(shampoo({ ...testShampooOptions(), rootExecutor: inlineRootExecutor({ delay: 2 }) }), STEPS, (p, s) => averagedGradient(p, 3, s));
+    for (const r of results) expect(r.delayed).toEqual(delayed);
+    expect(delayed).not.toEqual(reference);
 
     // Quantized: every rank applies the same rounded directions, so the replicas stay identical.
     // Each direction element is within 2^-8 / 2^-11 of float32's (tested above); over 12 steps
