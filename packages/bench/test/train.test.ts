@@ -7,7 +7,7 @@ import { Dataset } from '../src/data/dataset.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams, type Params } from '../src/models/model.js';
 import { stateBytes } from '../src/train/state-bytes.js';
-import { makeLearner, type OptimizerSpec } from '../src/train/optimizers.js';
+import { makeLearner, makeTransform, type OptimizerSpec } from '../src/train/optimizers.js';
 import { transformLearner, type Learner } from '../src/train/learner.js';
 import { runTraining, type RunResult } from '../src/train/run.js';
 import { mean, summarize, summaryRow } from '../src/train/summary.js';
@@ -212,5 +212,40 @@ describe('timedRootExecutor', () => {
       tf.dispose([batch.x, batch.y]);
       disposeTree(params as Params);
     })();
+  });
+});
+
+describe('learning-rate schedule of the protocol (decaySteps)', () => {
+  it('scales each step of AdamW and Shampoo by (1 + cos(pi t / T)) / 2 and nothing else; tf.train.adam refuses it', () => {
+    const T = 6;
+    for (const name of ['adamw', 'shampoo'] as const) {
+      const base: OptimizerSpec = { name, lr: 0.01, weightDecay: 1e-3, preconditionFrequency: 2, maxPreconditionerDim: 8 };
+      const constant = makeTransform(base);
+      const decayed = makeTransform({ ...base, decaySteps: T });
+      const params = { w: tf.tensor2d([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6]]), b: tf.tensor1d([0.05, -0.05, 0.1]) };
+      let sc = constant.init(params);
+      let sd = decayed.init(params);
+      for (let t = 0; t < 5; t++) {
+        const grads = { w: tf.tensor2d([[Math.sin(t), 0.2, -0.1 * t], [0.3, Math.cos(t), 0.5]]), b: tf.tensor1d([0.1, -t / 10, 0.2]) };
+        const [uc, nc] = constant.update(grads, sc, params);
+        const [ud, nd] = decayed.update(grads, sd, params);
+        const factor = (1 + Math.cos((Math.PI * t) / T)) / 2;
+        for (const k of ['w', 'b'] as const) {
+          const c = (uc as Record<string, tf.Tensor>)[k].dataSync();
+          const d = (ud as Record<string, tf.Tensor>)[k].dataSync();
+          c.forEach((v, i) => expect(d[i]).toBeCloseTo(v * factor, 7));
+        }
+        disposeTree([grads, uc, ud, sc, sd]);
+        sc = nc;
+        sd = nd;
+      }
+      disposeTree([params, sc, sd]);
+    }
+    const model = mlp([4, 3]);
+    const p = initParams(model, 1);
+    expect(() => makeLearner({ name: 'tf.train.adam', lr: 0.01, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 8, decaySteps: 10 }, model, p)).toThrow(
+      /decaySteps = 10 is not allowed for tf.train.adam/,
+    );
+    disposeTree(p as never);
   });
 });

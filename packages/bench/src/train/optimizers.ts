@@ -10,9 +10,9 @@
  * roots on the device in float32, elsewhere on the host in float64 (backends' rule).
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamw, type GradientTransformation } from '@shampoo-ts/core';
+import { adamw, chain, cosineDecay, scaleByLearningRate, type GradientTransformation, type ScalarOrSchedule } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { deviceRootExecutor, hostRootExecutor, shampoo, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, scaleByShampoo, shampoo, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
 import type { Model, Params } from '../models/model.js';
 import { tfjsLearner, transformLearner, type Learner } from './learner.js';
 
@@ -31,6 +31,11 @@ export interface OptimizerSpec {
   readonly useSymmetricPacking?: boolean;
   /** Shampoo only: where roots are computed ('host-float64' unless told otherwise). */
   readonly rootExecutor?: 'host-float64' | 'device-float32' | RootExecutor;
+  /**
+   * AdamW and Shampoo: decay the learning rate along a cosine from lr to 0 over this many
+   * steps, lr_t = lr (1 + cos(pi t / decaySteps)) / 2 (core's cosineDecay); default: constant.
+   */
+  readonly decaySteps?: number;
 }
 
 /** Display names for tables and plots. */
@@ -60,17 +65,32 @@ export function shampooOptions(spec: OptimizerSpec): ShampooOptions {
   };
 }
 
-/** The shampoo-ts transform of a spec (Shampoo or AdamW). */
+/** The spec's learning rate: the number lr, or its cosine decay over decaySteps. */
+function learningRateOf(spec: OptimizerSpec): ScalarOrSchedule {
+  return spec.decaySteps === undefined ? spec.lr : cosineDecay({ initValue: spec.lr, decaySteps: spec.decaySteps });
+}
+
+/**
+ * The shampoo-ts transform of a spec (Shampoo or AdamW). With a schedule, Shampoo is
+ * chain(scaleByShampoo, scaleByLearningRate(schedule)): the same update as shampoo() with
+ * the scheduled lr (its decoupled weight decay does not involve lr).
+ */
 export function makeTransform(spec: OptimizerSpec): GradientTransformation {
-  if (spec.name === 'shampoo') return shampoo(shampooOptions(spec)) as GradientTransformation;
+  if (spec.name === 'shampoo') {
+    if (spec.decaySteps === undefined) return shampoo(shampooOptions(spec)) as GradientTransformation;
+    return chain(scaleByShampoo(shampooOptions(spec)), scaleByLearningRate(learningRateOf(spec))) as GradientTransformation;
+  }
   if (spec.name === 'adamw') {
-    return adamw({ learningRate: spec.lr, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay }) as GradientTransformation;
+    return adamw({ learningRate: learningRateOf(spec), b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay }) as GradientTransformation;
   }
   throw new RangeError(`makeTransform: optimizer '${spec.name}' is not a shampoo-ts transform; allowed: 'shampoo', 'adamw'`);
 }
 
 /** A learner for the spec on these initial parameters (which stay the caller's). */
 export function makeLearner(spec: OptimizerSpec, model: Model, params: Params): Learner {
-  if (spec.name === 'tf.train.adam') return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8));
+  if (spec.name === 'tf.train.adam') {
+    if (spec.decaySteps !== undefined) throw new RangeError(`makeLearner: decaySteps = ${spec.decaySteps} is not allowed for tf.train.adam; allowed: undefined (tfjs's optimizers take a constant learning rate)`);
+    return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8));
+  }
   return transformLearner(model, params, makeTransform(spec));
 }

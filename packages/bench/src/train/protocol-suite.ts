@@ -58,6 +58,7 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
     const evalEvery = intFlag('eval-every', f['eval-every'], s.evalEvery);
     const preconditionFrequency = intFlag('precondition-frequency', f['precondition-frequency'], s.preconditionFrequency);
     const maxPreconditionerDim = intFlag('max-preconditioner-dim', f['max-preconditioner-dim'], s.maxPreconditionerDim, 1, 8192);
+    const schedule = choiceFlag('schedule', f.schedule, 'constant', ['constant', 'cosine'] as const);
     const backend = await useBackend(backendName);
     const machine = machineInfo();
     ctx.log(`${spec.name} benchmark${ctx.quick ? ' (quick)' : ''} on ${backend.name}: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
@@ -67,7 +68,8 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
       model: task.model,
       train: task.train,
       test: task.test,
-      optimizers: ['adamw', 'shampoo', 'tf.train.adam'],
+      // tfjs's own Adam takes no schedule, so it only runs with a constant learning rate.
+      optimizers: schedule === 'cosine' ? ['adamw', 'shampoo'] : ['adamw', 'shampoo', 'tf.train.adam'],
       baseline: 'adamw',
       lrGrid,
       tuneSeed: 0,
@@ -80,10 +82,11 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
       preconditionFrequency,
       maxPreconditionerDim,
       stopAtTarget: f['full-curves'] !== true,
+      schedule,
       progress: process.stderr,
       log: ctx.log,
     };
-    ctx.log(`model: ${task.model.description}; ${steps} steps of ${batchSize}; target test loss ${targetLoss}`);
+    ctx.log(`model: ${task.model.description}; ${steps} steps of ${batchSize}; target test loss ${targetLoss}; ${schedule} learning rate`);
     const result = await runProtocol(o);
     ctx.log('');
     ctx.log(protocolTables(o, result));
@@ -104,6 +107,7 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
       'precondition-frequency': { type: 'string', description: `Shampoo root interval ${both(d.preconditionFrequency, q.preconditionFrequency)}` },
       'max-preconditioner-dim': { type: 'string', description: `Shampoo block size ${both(d.maxPreconditionerDim, q.maxPreconditionerDim)}` },
       'full-curves': { type: 'boolean', description: 'seed runs use the whole budget instead of stopping at the target' },
+      schedule: { type: 'string', description: "learning rate: 'constant' (default) or 'cosine' (decay to 0 over --steps; AdamW and Shampoo only)" },
     },
     run,
   };

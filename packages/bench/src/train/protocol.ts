@@ -38,6 +38,8 @@ export interface ProtocolOptions {
   readonly maxPreconditionerDim: number;
   /** Seed runs stop at the target too (faster; the curves then end there). */
   readonly stopAtTarget: boolean;
+  /** 'cosine': every run's lr decays along a cosine from its value to 0 over `steps`. */
+  readonly schedule: 'constant' | 'cosine';
   readonly progress: ProgressStream;
   readonly log: (line: string) => void;
 }
@@ -101,6 +103,7 @@ export function chooseLr(points: readonly GridPoint[]): number {
 function spec(o: ProtocolOptions, name: OptimizerName, lr: number): OptimizerSpec {
   return {
     name, lr, weightDecay: o.weightDecay, preconditionFrequency: o.preconditionFrequency, maxPreconditionerDim: o.maxPreconditionerDim,
+    ...(o.schedule === 'cosine' ? { decaySteps: o.steps } : {}),
   };
 }
 
