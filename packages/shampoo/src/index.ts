@@ -9,6 +9,7 @@ export * from './root-executor.js';
 export * from './root-transfer.js';
 export * from './host-executor.js';
 export * from './runner-executor.js';
+export * from './async-host-executor.js';
 export * from './config.js';
 export * from './step-schedule.js';
 export * from './variants/types.js';

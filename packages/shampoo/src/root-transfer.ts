@@ -6,31 +6,55 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RootOutcome, RootTask } from './root-task.js';
 import type { RootRequest, RootResult } from './root-executor.js';
 
+/** Where each task's data sits in the flat download of `flattenRootRequests` (plain data). */
+export interface RootTaskLayout {
+  readonly spec: RootRequest['spec'];
+  readonly factorLength: number;
+  /** Length of the previous eigenvectors ('eigen-qr' only; 0 otherwise). */
+  readonly previousLength: number;
+}
+
+/**
+ * Every request's factor (and, for 'eigen-qr', its previous eigenvectors) flattened into
+ * one float32 tensor, owned by the caller, so that one download (sync or async) reads them
+ * all; and the layout that `rootTasksFrom` needs to cut the download into tasks.
+ */
+export function flattenRootRequests(requests: readonly RootRequest[]): { flat: tf.Tensor; layout: RootTaskLayout[] } {
+  const parts: tf.Tensor[] = [];
+  const layout = requests.map((r) => {
+    parts.push(r.factor);
+    const qr = r.spec.kind === 'eigen-qr';
+    if (qr) parts.push(r.previous);
+    return { spec: r.spec, factorLength: r.factor.size, previousLength: qr ? r.previous.size : 0 };
+  });
+  const flat = tf.tidy(() => (parts.length === 0 ? tf.zeros([0]) : tf.concat(parts.map((p) => tf.reshape(p, [-1])))));
+  return { flat, layout };
+}
+
+/** The float64 `RootTask`s (owning their arrays) of a flat download with this layout. */
+export function rootTasksFrom(values: ArrayLike<number> & { subarray(start: number, end: number): ArrayLike<number> }, layout: readonly RootTaskLayout[]): RootTask[] {
+  let offset = 0;
+  const take = (length: number): Float64Array => {
+    const out = Float64Array.from(values.subarray(offset, offset + length));
+    offset += length;
+    return out;
+  };
+  return layout.map((l) => {
+    const factor = take(l.factorLength);
+    return l.previousLength > 0 ? { ...l.spec, factor, previousVectors: take(l.previousLength) } : { ...l.spec, factor };
+  });
+}
+
 /**
  * Reads every request's factor (and, for 'eigen-qr', its previous eigenvectors) with ONE
  * synchronous download, and returns float64 `RootTask`s that own their arrays.
  */
 export function readRootTasks(requests: readonly RootRequest[]): RootTask[] {
   if (requests.length === 0) return [];
-  const parts: tf.Tensor[] = [];
-  for (const r of requests) {
-    parts.push(r.factor);
-    if (r.spec.kind === 'eigen-qr') parts.push(r.previous);
-  }
-  const flat = tf.tidy(() => tf.concat(parts.map((p) => tf.reshape(p, [-1]))));
-  const data = flat.dataSync();
+  const { flat, layout } = flattenRootRequests(requests);
+  const data = flat.dataSync() as Float32Array;
   flat.dispose();
-  let offset = 0;
-  const take = (length: number): Float64Array => {
-    const out = Float64Array.from(data.subarray(offset, offset + length));
-    offset += length;
-    return out;
-  };
-  return requests.map((r) => {
-    const factor = take(r.factor.size);
-    if (r.spec.kind === 'eigen-qr') return { ...r.spec, factor, previousVectors: take(r.previous.size) };
-    return { ...r.spec, factor };
-  });
+  return rootTasksFrom(data, layout);
 }
 
 /** Uploads outcomes as float32 tensors (roots n x n, eigenvalues n, eigenvectors n x n). */

@@ -63,6 +63,7 @@ export async function runConformanceCase(opt: ConformanceOptimizer, seed: number
     disposeTree(grads);
     disposeTree(state);
     state = next;
+    await opt.betweenSteps?.();
   }
   const final = await Promise.all(leaves(state.params).map(async (p) => Array.from(await p.data())));
   disposeTree(state);

@@ -12,7 +12,8 @@
  * computes its roots once, at step 3 (on SwiftShader a device Newton root step of this
  * problem took 10-15 s); KL-Shampoo and eigendecomposed at steps 2 and 4
  * (KL-Shampoo's statistics differ from Shampoo's only once roots exist, and the second
- * Jacobi solve is warm-started); SOAP at every step from 2 (with a stale
+ * Jacobi solve is warm-started); the async host executor (float64 roots from an
+ * asynchronous read, on every backend) at step 3, installed at step 4; SOAP at every step from 2 (with a stale
  * basis its non-root steps split new gradient directions along an arbitrary basis of the
  * factors' null space, which float32 and float64 choose differently). `control` is the
  * same optimizer that never preconditions: the cpu reference must differ from it by far
@@ -20,7 +21,7 @@
  */
 import { adamw, sgd, type GradientTransformation } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { klShampoo, muon, shampoo, soap, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { asyncHostRootExecutor, klShampoo, muon, shampoo, soap, type AsyncHostRootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
 
 export interface ConformanceOptimizer {
   readonly name: string;
@@ -29,6 +30,19 @@ export interface ConformanceOptimizer {
   readonly rtol: number;
   /** The same optimizer with startPreconditioningStep = Infinity (Shampoo variants with roots). */
   readonly control?: () => GradientTransformation<any>;
+  /** Awaited between steps (the async root executor waits for its reads there). */
+  readonly betweenSteps?: () => Promise<void>;
+}
+
+/** Shampoo with asyncHostRootExecutor({ delay: 1 }), awaiting its reads between steps as a training loop should. */
+function asyncHostRoots(start: number, atol: number, rtol: number): ConformanceOptimizer {
+  let executor: AsyncHostRootExecutor | undefined;
+  const build = (s: number, ex: AsyncHostRootExecutor) => shampoo({ ...SHAMPOO, startPreconditioningStep: s, rootExecutor: ex });
+  return {
+    ...withRoots('shampoo, async host roots (delay 1)', start, (s) => build(s, asyncHostRootExecutor({ delay: 1 })), atol, rtol),
+    make: () => build(start, (executor = asyncHostRootExecutor({ delay: 1 }))),
+    betweenSteps: async () => executor?.whenReady(),
+  };
 }
 
 /** A Shampoo variant with roots: `build(start)` for the case, `build(Infinity)` for its control. */
@@ -47,6 +61,7 @@ export const CONFORMANCE_OPTIMIZERS: readonly ConformanceOptimizer[] = [
   withRoots('eigendecomposed shampoo', 2, (s) => shampoo({ ...SHAMPOO, preconditionFrequency: 2, startPreconditioningStep: s, preconditioner: { type: 'eigendecomposed' } }), 1e-5, 1e-4),
   withRoots('soap', 2, (s) => soap({ lr: 0.01, targetParameterDimensionality: 2, preconditionFrequency: 1, startPreconditioningStep: s }), 1e-5, 1e-4),
   withRoots('klShampoo', 2, (s) => klShampoo({ ...SHAMPOO, preconditionFrequency: 2, startPreconditioningStep: s }), 1e-5, 1e-4),
+  asyncHostRoots(3, 1e-5, 1e-4),
   { name: 'muon', make: () => muon({ lr: 0.02 }), atol: 1e-5, rtol: 1e-4 },
   { name: 'sign descent', make: () => shampoo({ lr: 0.01, betas: [0.9, 0.999], preconditioner: { type: 'sign-descent' } }), atol: 1e-5, rtol: 1e-4 },
 ];
