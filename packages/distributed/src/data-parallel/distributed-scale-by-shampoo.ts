@@ -64,17 +64,19 @@ function checkCommunicator(comm: unknown): Communicator {
   return c as Communicator;
 }
 
+/** The values of `tensors`, back to back, with ONE synchronous read (float32). */
+function readAll(tensors: readonly tf.Tensor[]): Float32Array {
+  if (tensors.length === 0) return new Float32Array(0);
+  const flat = tf.tidy(() => tf.concat(tensors.map((t) => tf.reshape(tf.cast(t, 'float32'), [-1]))));
+  const values = flat.dataSync() as Float32Array;
+  flat.dispose();
+  return values;
+}
+
 /** Averages every leaf over the ranks with one allReduce (leaves in tree order). */
 function averageOverRanks(comm: Communicator, grads: readonly (readonly [string, tf.Tensor])[]): tf.Tensor[] {
-  const total = grads.reduce((n, [, g]) => n + g.size, 0);
-  const flat = new Float32Array(total);
+  const mean = comm.allReduce(readAll(grads.map(([, g]) => g)), 'mean');
   let offset = 0;
-  for (const [, g] of grads) {
-    flat.set(g.dataSync() as Float32Array, offset);
-    offset += g.size;
-  }
-  const mean = comm.allReduce(flat, 'mean');
-  offset = 0;
   return grads.map(([, g]) => {
     const t = tf.tensor(mean.subarray(offset, offset + g.size), g.shape, 'float32');
     offset += g.size;
@@ -164,13 +166,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
           const blocks = ownedBlocks(plan, averaged, params);
           const { directions, state: next } = engine.step(blocks, state.shampoo);
           innerState = next;
-          const flat = new Float32Array(blocks.reduce((n, b) => n + b.grad.size, 0));
-          let offset = 0;
-          directions.forEach((d) => {
-            flat.set(d.dataSync() as Float32Array, offset);
-            offset += d.size;
-          });
-          message = encodeDirections(flat, dtype, planHash);
+          message = encodeDirections(readAll(directions), dtype, planHash);
         } catch (error) {
           message = encodeFailure(STATUS_FAILED, (error as Error)?.message ?? String(error), planHash);
         }
