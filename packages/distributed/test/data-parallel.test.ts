@@ -145,12 +145,14 @@ describe('distributedShampoo on one process', () => {
 });
 
 describe('distributedShampoo on worker-thread ranks', () => {
-  it('3 ranks equal 1 rank bit for bit in float32, stay in sync when quantized, own disjoint state, and fail together on mismatches', async () => {
+  it('3 ranks equal 1 rank bit for bit in float32 (also resumed from per-rank checkpoints, and with pipelined roots), stay in sync when quantized, own disjoint state, and fail together on mismatches', async () => {
     const fixture = new URL('./fixtures/data-parallel.ts', import.meta.url);
-    const results = await runThreadRanks<DataParallelResult>(3, fixture, 'dataParallel', { steps: STEPS, dtypes: ['float32', 'bfloat16', 'float16'], mismatches: true, delay: 2 });
+    const results = await runThreadRanks<DataParallelResult>(3, fixture, 'dataParallel', { steps: STEPS, dtypes: ['float32', 'bfloat16', 'float16'], mismatches: true, delay: 2, resume: true });
 
     const reference = train(shampoo(testShampooOptions()), STEPS, (p, s) => averagedGradient(p, 3, s));
     for (const r of results) expect(r.params.float32).toEqual(reference);
+    // A checkpoint per rank halfway, loaded on every rank into a fresh optimizer: the same bits.
+    for (const r of results) expect(r.resumed).toEqual(reference);
     // Pipelined roots on every rank (installed 2 steps late) = one rank with the same delay, and != no delay.
     const delayed = train(shampoo({ ...testShampooOptions(), rootExecutor: inlineRootExecutor({ delay: 2 }) }), STEPS, (p, s) => averagedGradient(p, 3, s));
     for (const r of results) expect(r.delayed).toEqual(delayed);
