@@ -1,6 +1,5 @@
-import type { EigenKernel } from './eigenDispatch.js';
+import { usesWasmKernel, type EigenKernel } from './eigenDispatch.js';
 import { congruenceWithDiagonal } from './rankK.js';
-import { linalgWasmSupported } from './wasm/linalgWasm.js';
 import { congruenceWithDiagonalWasm } from './wasm/products.js';
 
 /**
@@ -13,6 +12,6 @@ import { congruenceWithDiagonalWasm } from './wasm/products.js';
  * TypeScript reference. The two agree to rounding, not bit for bit.
  */
 export function congruence(q: Float64Array, w: Float64Array, n: number, kernel: EigenKernel = 'auto'): Float64Array {
-  if (kernel === 'wasm' || (kernel === 'auto' && linalgWasmSupported())) return congruenceWithDiagonalWasm(q, w, n);
+  if (usesWasmKernel(kernel)) return congruenceWithDiagonalWasm(q, w, n);
   return congruenceWithDiagonal(q, w, n);
 }

@@ -6,6 +6,11 @@ import { symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
 /** Which implementation computes the eigendecomposition. */
 export type EigenKernel = 'auto' | 'js' | 'wasm';
 
+/** True if `kernel` means the WebAssembly kernel: 'wasm', or 'auto' where WebAssembly SIMD is available. */
+export function usesWasmKernel(kernel: EigenKernel): boolean {
+  return kernel === 'wasm' || (kernel === 'auto' && linalgWasmSupported());
+}
+
 /** Options of {@link symmetricEigen}. */
 export interface EigenDispatchOptions extends SymmetricEigenOptions {
   /** 'js' the TypeScript reference; 'wasm' the WebAssembly kernel; 'auto' picks. Default 'auto'. */
@@ -25,6 +30,6 @@ export interface EigenDispatchOptions extends SymmetricEigenOptions {
 export function symmetricEigen(a: Float64Array, n: number, options: EigenDispatchOptions = {}): SymmetricEigen {
   const kernel = options.kernel ?? 'auto';
   checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
-  if (kernel === 'wasm' || (kernel === 'auto' && linalgWasmSupported())) return symmetricEigenWasm(a, n, options);
+  if (usesWasmKernel(kernel)) return symmetricEigenWasm(a, n, options);
   return symmetricEigenJs(a, n, options);
 }

@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
 import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
 import { flattenRootRequests, rootTasksFrom, uploadRootOutcomes, type RootTaskLayout } from './root-transfer.js';
-import { computeRoots, type RootOutcome, type RootTask } from './root-task.js';
+import { checkOutcomeCount, computeRoots, type RootOutcome, type RootTask } from './root-task.js';
 
 export interface AsyncHostRootExecutorOptions {
   /** Steps between reading the factors and installing the roots, >= 1 (default 1). */
@@ -56,7 +56,7 @@ interface Submission {
    */
   flat: tf.Tensor | null;
   /** Settles with the asynchronous read (and the computation it triggers). */
-  readonly read: Promise<void>;
+  read: Promise<void>;
   /** Collected or dropped: an arriving read computes nothing. */
   done: boolean;
   /** The factors as plain data once read (kept until the roots are collected, for retries). */
@@ -84,11 +84,7 @@ export function asyncHostRootExecutor(options: AsyncHostRootExecutorOptions = {}
     s.values = values;
     const t0 = performance.now();
     try {
-      const outcomes = compute(rootTasksFrom(values, s.layout));
-      if (!Array.isArray(outcomes) || outcomes.length !== s.layout.length) {
-        throw new RangeError(`${OWNER}: compute returned ${Array.isArray(outcomes) ? outcomes.length : typeof outcomes} outcomes for ${s.layout.length} tasks; allowed: one per task`);
-      }
-      s.outcomes = outcomes;
+      s.outcomes = checkOutcomeCount(OWNER, compute(rootTasksFrom(values, s.layout)), s.layout.length);
       s.error = undefined;
     } catch (error) {
       s.error = error;
@@ -114,21 +110,21 @@ export function asyncHostRootExecutor(options: AsyncHostRootExecutorOptions = {}
       const old = pending.get(step);
       if (old) old.done = true;
       const { flat, layout } = flattenRootRequests(requests);
+      const s: Submission = {
+        layout, sizes: new Map(requests.map((r) => [r.spec.key, r.spec.n])), flat: tf.keep(flat), read: Promise.resolve(), done: false, values: null, outcomes: null, error: undefined,
+      };
       const settle = (values: Float32Array | null): void => {
         if (values !== null && !s.done && s.values === null) computeFrom(s, values);
         s.flat = null;
         flat.dispose();
       };
-      const read = flat.data().then(
+      s.read = flat.data().then(
         (values) => settle(values as Float32Array),
         (error) => {
           s.error ??= error;
           settle(null);
         },
       );
-      const s: Submission = {
-        layout, sizes: new Map(requests.map((r) => [r.spec.key, r.spec.n])), flat: tf.keep(flat), read, done: false, values: null, outcomes: null, error: undefined,
-      };
       pending.set(step, s);
       Object.assign(timings, { readMs: 0, computeMs: 0, uploadMs: 0, tasks: layout.length });
     },

@@ -150,6 +150,18 @@ export function computeRoot(task: RootTask): RootOutcome {
   }
 }
 
+/**
+ * Checks that a compute function returned one outcome per task (what every executor
+ * relies on to match outcomes to requests); throws `${owner}: compute returned ...` if not.
+ */
+export function checkOutcomeCount(owner: string, outcomes: unknown, taskCount: number): RootOutcome[] {
+  if (!Array.isArray(outcomes) || outcomes.length !== taskCount) {
+    const got = Array.isArray(outcomes) ? outcomes.length : typeof outcomes;
+    throw new RangeError(`${owner}: compute returned ${got} outcomes for ${taskCount} tasks; allowed: one per task`);
+  }
+  return outcomes as RootOutcome[];
+}
+
 /** Runs every task in order: the pure function every executor calls (inline, on workers, over MPI). */
 export function computeRoots(tasks: readonly RootTask[]): RootOutcome[] {
   return tasks.map(computeRoot);

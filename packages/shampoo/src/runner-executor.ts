@@ -17,7 +17,7 @@
 import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
 import { readRootTasks, uploadRootOutcomes } from './root-transfer.js';
 import type { RootExecutor, RootExecutorTimings } from './root-executor.js';
-import { computeRoots, type RootOutcome, type RootTask } from './root-task.js';
+import { checkOutcomeCount, computeRoots, type RootOutcome, type RootTask } from './root-task.js';
 
 /** Starts root jobs and waits for them (RootWorkerPool is one; inlineRootRunner another). */
 export interface RootRunner<J = unknown> {
@@ -35,14 +35,7 @@ export interface RootRunner<J = unknown> {
 export function inlineRootRunner(compute: (tasks: RootTask[]) => RootOutcome[] = computeRoots, name = 'inline'): RootRunner<RootOutcome[]> {
   return {
     name,
-    start: (tasks) => {
-      const outcomes = compute([...tasks]);
-      if (!Array.isArray(outcomes) || outcomes.length !== tasks.length) {
-        const got = Array.isArray(outcomes) ? outcomes.length : typeof outcomes;
-        throw new RangeError(`${name} root runner: compute returned ${got} outcomes for ${tasks.length} tasks; allowed: one per task`);
-      }
-      return outcomes;
-    },
+    start: (tasks) => checkOutcomeCount(`${name} root runner`, compute([...tasks]), tasks.length),
     wait: (outcomes) => outcomes,
   };
 }

@@ -7,10 +7,9 @@
  * communicating. A block's BlockInfo (key, shape, exponents) is the one scaleByShampoo
  * gives it inside its parameter, so an owned block gets exactly the same computation.
  */
-import type { BlockInfo, ShampooBlockEngine } from '@shampoo-ts/shampoo';
+import type { BlockInfo, BlockLayout, ShampooBlockEngine } from '@shampoo-ts/shampoo';
 import { assignBlocks, type BlockAssignment } from '../assignment/assign-blocks.js';
 import type { CostModel } from '../assignment/cost-model.js';
-import type { BlockLayout } from '@shampoo-ts/shampoo';
 
 /** One block of the plan. */
 export interface PlannedBlock {

@@ -8,7 +8,7 @@
  * by the parent through the death signal installed by the bootstrap.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { RootOutcome, RootTask } from '@shampoo-ts/shampoo';
+import { checkOutcomeCount, type RootOutcome, type RootTask } from '@shampoo-ts/shampoo';
 import type { ComputeModule, JobRequest, WorkerReply } from './root-job-messages.js';
 
 interface RootWorkerData {
@@ -39,10 +39,7 @@ data.port.on('message', (job: JobRequest) => {
       factor: new Float64Array(job.input, t.factorOffset * 8, t.factorLength),
       ...(t.previousLength > 0 ? { previousVectors: new Float64Array(job.input, t.previousOffset * 8, t.previousLength) } : {}),
     }));
-    const outcomes = (compute as (tasks: RootTask[]) => RootOutcome[])(tasks);
-    if (!Array.isArray(outcomes) || outcomes.length !== tasks.length) {
-      throw new RangeError(`the compute function returned ${Array.isArray(outcomes) ? outcomes.length : typeof outcomes} outcomes for ${tasks.length} tasks; allowed: one per task`);
-    }
+    const outcomes = checkOutcomeCount('root worker', (compute as (tasks: RootTask[]) => RootOutcome[])(tasks), tasks.length);
     const transfer: ArrayBuffer[] = [];
     for (const o of outcomes) {
       for (const a of [o.root, o.values, o.vectors]) {
