@@ -4,7 +4,7 @@
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
  */
-import { checkBoolean } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
@@ -37,9 +37,32 @@ export type PreconditionerConfig =
     }
   | { readonly type: 'sign-descent'; readonly scale?: SignScale };
 
-/** Classic momentum on the preconditioned direction (section 3, step 8). */
+/** The `type` of each preconditioner. */
+export type PreconditionerType = PreconditionerConfig['type'];
+
+/**
+ * The options each preconditioner type accepts besides `type`: the one list to extend when a
+ * variant gains an option (an unknown key is rejected as a typo).
+ */
+export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, readonly string[]>> = {
+  'root-inverse': ['method', 'rankDeficiency'],
+  eigendecomposed: [],
+  'eigenvalue-corrected': ['eigenbasis', 'qrSteps', 'tolerance', 'correctionExponent'],
+  'kl-shampoo': ['method'],
+  'spectral-descent': ['steps', 'coefficients', 'scaleByDims'],
+  'sign-descent': ['scale'],
+};
+
+/** The options of classic momentum. */
+export const MOMENTUM_OPTION_NAMES = ['momentum', 'dampening', 'nesterov'] as const;
+
+/**
+ * Classic momentum on the preconditioned direction (section 3, step 8); the reference's
+ * ClassicMomentumConfig (momentum 0.5, dampening 0, no Nesterov by default).
+ */
 export interface MomentumConfig {
-  readonly momentum: number;
+  /** In (0, 1). Default 0.5. */
+  readonly momentum?: number;
   readonly dampening?: number;
   readonly nesterov?: boolean;
 }
@@ -124,7 +147,8 @@ export interface ShampooConfig {
 }
 
 const OWNER = 'scaleByShampoo';
-const KNOWN = [
+/** Every top-level option of ShampooOptions. */
+export const SHAMPOO_OPTION_NAMES: readonly string[] = [
   'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
@@ -136,11 +160,12 @@ const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: stri
 const finite = (x: number) => Number.isFinite(x);
 
 function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig {
-  const types = ['root-inverse', 'eigendecomposed', 'eigenvalue-corrected', 'kl-shampoo', 'spectral-descent', 'sign-descent'];
-  if (p === null || typeof p !== 'object' || !types.includes((p as { type?: string }).type ?? '')) {
+  const types = Object.keys(PRECONDITIONER_OPTION_NAMES) as PreconditionerType[];
+  if (p === null || typeof p !== 'object' || !types.includes((p as { type?: string }).type as PreconditionerType)) {
     invalidParameter(OWNER, 'preconditioner', p, `an object whose type is one of ${types.map((t) => `'${t}'`).join(', ')}`);
   }
   const c = p as PreconditionerConfig;
+  checkKnownOptions(`${OWNER}: preconditioner`, c, ['type', ...PRECONDITIONER_OPTION_NAMES[c.type]]);
   const methods = ['eigen', 'newton', 'higher-order'];
   if ((c.type === 'root-inverse' || c.type === 'kl-shampoo') && c.method !== undefined && !methods.includes(c.method)) {
     invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen', 'newton' or 'higher-order'");
@@ -173,9 +198,7 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
 /** Applies defaults and validates every option (see the module comment). */
 export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfig {
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) invalidParameter(OWNER, 'option name', key, `one of ${KNOWN.join(', ')}`);
-  }
+  checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
   const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
   const peakLr = num('peakLr', options.peakLr ?? lr, (x) => x > 0 && finite(x), 'a finite number > 0');
   const betas = options.betas ?? [0.9, 1];
@@ -211,9 +234,13 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const m = options.momentum ?? null;
   let momentum: Required<MomentumConfig> | null = null;
   if (m !== null) {
-    if (typeof m !== 'object') invalidParameter(OWNER, 'momentum', m, 'an object { momentum, dampening?, nesterov? } or null');
+    if (typeof m !== 'object') invalidParameter(OWNER, 'momentum', m, 'an object { momentum?, dampening?, nesterov? } or null');
+    checkKnownOptions(`${OWNER}: momentum`, m, MOMENTUM_OPTION_NAMES);
+    if ((options.iterateAveraging ?? null) !== null) {
+      invalidParameter(OWNER, 'momentum', m, 'null or absent when iterateAveraging is set (classic momentum and iterate averaging are exclusive; in the reference both are an iterate_averaging_config)');
+    }
     momentum = {
-      momentum: num('momentum.momentum', m.momentum, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+      momentum: num('momentum.momentum', m.momentum ?? 0.5, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
       dampening: num('momentum.dampening', m.dampening ?? 0, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
       nesterov: checkBoolean(OWNER, 'momentum.nesterov', m.nesterov ?? false),
     };

@@ -14,7 +14,7 @@
  * GPA with mu_y = 1 and lr = lr_sgd / (1 - beta), mu_x = beta is SGD with heavy-ball momentum.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { perParam, tidyState, treeMap, type GradientTransformation, type PerParam, type TensorTree } from '@shampoo-ts/core';
+import { checkKnownOptions, perParam, tidyState, treeMap, type GradientTransformation, type PerParam, type TensorTree } from '@shampoo-ts/core';
 import { checkWith, invalidParameter } from './validate.js';
 
 /** Which averaging, with its coefficients. */
@@ -39,6 +39,7 @@ export function resolveIterateAveraging(config: IterateAveragingConfig, owner = 
   if (config === null || typeof config !== 'object' || (config.type !== 'gpa' && config.type !== 'schedule-free')) {
     invalidParameter(owner, 'iterateAveraging', config, "{ type: 'gpa', evalInterp?, trainInterp? } or { type: 'schedule-free', trainInterp?, lrPower? }");
   }
+  checkKnownOptions(`${owner}: iterateAveraging`, config, config.type === 'gpa' ? ['type', 'evalInterp', 'trainInterp'] : ['type', 'trainInterp', 'lrPower']);
   const trainInterp = checkWith(owner, 'iterateAveraging.trainInterp', config.trainInterp ?? 0.8, (v) => v > 0 && v <= 1, 'a number in (0, 1]');
   if (config.type === 'gpa') {
     const evalInterp = checkWith(owner, 'iterateAveraging.evalInterp', config.evalInterp ?? 0.9, (v) => v >= 0 && v < 1, 'a number in [0, 1)');

@@ -51,7 +51,7 @@ describe('hyperparameters of algorithm.md section 1', () => {
     reject({ inverseExponentOverride: { 2: { 2: 0.5 } } }, 'scaleByShampoo: inverseExponentOverride[2] dim = 2 is not allowed; allowed: an integer in [0, 1]');
     reject({ numToleratedFailedAmortizedComputations: -1 }, 'scaleByShampoo: numToleratedFailedAmortizedComputations = -1 is not allowed; allowed: an integer >= 0');
     reject({ rootExecutor: {} as never }, 'scaleByShampoo: rootExecutor = {} is not allowed; allowed: a RootExecutor');
-    reject({ lrr: 1 } as never, 'scaleByShampoo: option name = "lrr" is not allowed; allowed: one of lr, peakLr');
+    reject({ lrr: 1 } as never, "scaleByShampoo: unknown option 'lrr'; allowed options: [lr, peakLr");
     expect(() => scaleByShampoo({ grafting: adamGrafting(), startPreconditioningStep: Infinity })).not.toThrow();
   });
 });
