@@ -9,7 +9,8 @@
  * Per block at step t (from 1):
  *   G = g (+ wd W for 'l2' weight decay)
  *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T on factor-update steps;
- *     grafting: v <- beta2 v + w G^2
+ *     grafting: v <- beta2 v + w G^2. The statistics' bias correction bc2 = 1 - beta2^t (t = the
+ *     number of updates) with useBiasCorrection, and bc2 = 1 with useFactorWeighting: false (w = 1)
  *   root step (t == start, or t > start and t % frequency == 0): every factor's root (or
  *     eigenbasis) through the RootExecutor, in one batch for all blocks; a failure keeps
  *     the previous root and counts, past numToleratedFailedAmortizedComputations it throws;
@@ -166,10 +167,12 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
       const start = config.startPreconditioningStep;
       const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
       const graftOnly = config.grafting !== null && step < start;
-      const bc2 = emaBiasCorrection(config.beta2, step, config.useBiasCorrection);
+      // Without the factor weighting the statistics are no EMA, so they get no bias correction (the reference).
+      const correctStatistics = config.useBiasCorrection && config.useFactorWeighting;
+      const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
       const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
       // The factors' own bias correction counts their updates (= bc2 with factorUpdateFrequency 1).
-      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), config.useBiasCorrection);
+      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), correctStatistics);
       const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
 
       // Pass 1: statistics, grafting state, filtered gradient, root requests.
