@@ -91,11 +91,15 @@ export function blockKey(path: string, index: number): string {
   return `${path}#${index}`;
 }
 
-/** The decoupled weight-decay coefficient alpha of section 3 step 7 (0 for 'l2'). */
-export function decoupledWeightDecay(config: ShampooConfig): number {
+/**
+ * The decoupled weight-decay coefficient alpha of section 3 step 7:
+ *   alpha = 0 ('l2' or wd = 0) | wd ('decoupled') | wd lr / peakLr ('corrected') | wd / peakLr ('independent').
+ */
+export function decoupledWeightDecay(config: Pick<ShampooConfig, 'weightDecay' | 'weightDecayType' | 'lr' | 'peakLr'>): number {
   const { weightDecay: wd, weightDecayType: type, lr, peakLr } = config;
   if (wd === 0 || type === 'l2') return 0;
   if (type === 'decoupled') return wd;
+  if (peakLr === null) invalidParameter('decoupledWeightDecay', 'peakLr', peakLr, `a number > 0 with weightDecayType '${type}'`);
   if (type === 'corrected') return (wd * lr) / peakLr;
   return wd / peakLr;
 }

@@ -71,7 +71,12 @@ export interface MomentumConfig {
 export interface ShampooOptions {
   /** Learning rate, >= 0. scaleByShampoo uses it only for 'corrected' weight decay. Default 1e-2. */
   lr?: number;
-  /** The lr that 'corrected' and 'independent' weight decay divide by. Default: lr. */
+  /**
+   * The peak of the lr schedule, which 'corrected' (wd lr / peakLr) and 'independent'
+   * (wd / peakLr) weight decay divide by: required with those two types, ignored otherwise.
+   * No default: under injectHyperparams lr is the schedule's current value, so a default of
+   * lr would turn 'corrected' into 'decoupled' (the reference remembers its constructor lr).
+   */
   peakLr?: number;
   /** [beta1, beta2]. Default [0.9, 1]. */
   betas?: readonly [number, number];
@@ -122,7 +127,8 @@ export interface ShampooOptions {
 /** Options after defaults and validation. */
 export interface ShampooConfig {
   readonly lr: number;
-  readonly peakLr: number;
+  /** null unless given (it is required for 'corrected' and 'independent' decay). */
+  readonly peakLr: number | null;
   readonly beta1: number;
   readonly beta2: number;
   readonly beta3: number;
@@ -200,7 +206,6 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
   checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
   const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
-  const peakLr = num('peakLr', options.peakLr ?? lr, (x) => x > 0 && finite(x), 'a finite number > 0');
   const betas = options.betas ?? [0.9, 1];
   if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');
   const beta1 = num('betas[0]', betas[0], (x) => x >= 0 && x < 1, 'a number in [0, 1)');
@@ -217,6 +222,11 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (!['l2', 'decoupled', 'corrected', 'independent'].includes(weightDecayType)) {
     invalidParameter(OWNER, 'weightDecayType', weightDecayType, "'l2', 'decoupled', 'corrected' or 'independent'");
   }
+  const dividesByPeak = weightDecayType === 'corrected' || weightDecayType === 'independent';
+  const peakLr = options.peakLr === undefined && !dividesByPeak
+    ? null
+    : num('peakLr', options.peakLr, (x) => x > 0 && finite(x),
+        `a finite number > 0 (required with weightDecayType '${weightDecayType}': the peak of the lr schedule; optional and unused otherwise)`);
   const maxPreconditionerDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
   const targetParameterDimensionality = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const preconditionFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
