@@ -6,6 +6,7 @@
  * For a learning-rate schedule use core's injectHyperparams(shampoo)({ lr: schedule, peakLr }).
  */
 import { chain, checkBoolean, checkKnownOptions, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { decoupledWeightDecay } from './block-engine.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { iterateAveraging } from './iterate-averaging.js';
 import { NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
@@ -15,10 +16,22 @@ import { invalidParameter } from './validate.js';
 
 /** Distributed Shampoo: u = -lr P with P from scaleByShampoo (defaults of algorithm.md section 1). */
 export function shampoo(options: ShampooOptions = {}): GradientTransformation<StateValue[]> {
-  const tx = scaleByShampoo(options);
+  return chain(scaleByShampoo(options), ...afterShampooDirection(options));
+}
+
+/**
+ * What follows the direction P of a Shampoo step built from `options` (already validated by
+ * scaleByShampoo or its distributed form): the learning rate, u = -lr P, and with
+ * iterateAveraging the averaging, which applies the decoupled weight decay to z:
+ *   [scaleByLearningRate(lr)]  or  [scaleByLearningRate(lr), iterateAveraging(config, lr, alpha)]
+ */
+export function afterShampooDirection(options: ShampooOptions): GradientTransformation<any>[] {
   const lr = options.lr ?? 1e-2;
-  if (options.iterateAveraging) return chain(tx, scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr));
-  return chain(tx, scaleByLearningRate(lr));
+  if (!options.iterateAveraging) return [scaleByLearningRate(lr)];
+  const alpha = decoupledWeightDecay({
+    lr, weightDecay: options.weightDecay ?? 0, weightDecayType: options.weightDecayType ?? 'decoupled', peakLr: options.peakLr ?? null,
+  });
+  return [scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr, alpha)];
 }
 
 /**

@@ -19,7 +19,8 @@
  *     D = (beta3 == beta1 ? m : beta3 m_old + (1 - beta3) G) / (1 - beta3 beta1^(t-1))
  *   P = grafting direction if t < start (with grafting), else the variant's preconditioned D,
  *     rescaled to the grafting norm: P <- P ||P_graft||_F / (||P||_F + 1e-16)
- *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent)
+ *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent;
+ *     with iterateAveraging the decay is not added here: the averaging shrinks z instead)
  *   momentum: M <- mu M + (1 - d) P; P <- nesterov ? (1 - d) P + mu M : M
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -127,8 +128,9 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
     const shape = layout.blocks[index].size;
     return { key: blockKey(path, index), shape, exponents: blockExponents(shape.length, config.inverseExponentOverride) };
   };
-  const alpha = decoupledWeightDecay(config);
-  const needsParams = config.weightDecay > 0;
+  // With iterate averaging the decoupled decay shrinks z in the averaging step (iterate-averaging.ts).
+  const alpha = config.iterateAveraging === null ? decoupledWeightDecay(config) : 0;
+  const needsParams = config.weightDecay > 0 && (config.weightDecayType === 'l2' || alpha !== 0);
 
   return {
     config,

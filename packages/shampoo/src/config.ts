@@ -102,7 +102,9 @@ export interface ShampooOptions {
   momentum?: MomentumConfig | null;
   /**
    * Generalized primal averaging or schedule-free. Applied by `shampoo(...)` after the
-   * learning rate (scaleByShampoo alone returns the direction and ignores it).
+   * learning rate (scaleByShampoo alone returns the direction). With it, decoupled /
+   * corrected / independent weight decay is left out of the direction and shrinks the
+   * averaging's z instead (the reference's order). Exclusive with `momentum`.
    */
   iterateAveraging?: IterateAveragingConfig | null;
   preconditioner?: PreconditionerConfig;
