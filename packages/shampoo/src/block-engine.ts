@@ -35,6 +35,7 @@ import { acceptRootResults, groupRootResults } from './root-results.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
+import { consoleWarning } from './warnings.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
 
 /** The state of one block. */
@@ -110,7 +111,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
   const config = resolveShampooConfig(options);
   const variant = makeVariant(config);
   const executor = resolveRootExecutor(options.rootExecutor, owner);
-  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const warn = options.onWarning ?? consoleWarning;
   if (variant.rootKind !== null && !executor.kinds.includes(variant.rootKind)) {
     invalidParameter(owner, 'rootExecutor', executor.name, `an executor that runs '${variant.rootKind}' tasks (preconditioner ${variant.name})`);
   }

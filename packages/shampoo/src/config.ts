@@ -12,6 +12,8 @@ import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-cho
 import type { InverseRootMethod } from './root-task.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
+import { descentOverrides } from './descent-settings.js';
+import { consoleWarning, warnOnce } from './warnings.js';
 
 /** How weight decay enters the step (section 3, steps 3 and 7). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
@@ -203,10 +205,15 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
   return c;
 }
 
-/** Applies defaults and validates every option (see the module comment). */
+/**
+ * Applies defaults and validates every option (see the module comment). Sign and spectral
+ * descent override the blocking and the root schedule (descent-settings.ts), reporting each
+ * override and each option without effect once to options.onWarning.
+ */
 export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfig {
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
   checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
   const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
   const betas = options.betas ?? [0.9, 1];
   if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');
@@ -229,9 +236,13 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
     ? null
     : num('peakLr', options.peakLr, (x) => x > 0 && finite(x),
         `a finite number > 0 (required with weightDecayType '${weightDecayType}': the peak of the lr schedule; optional and unused otherwise)`);
-  const maxPreconditionerDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
-  const targetParameterDimensionality = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
-  const preconditionFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const givenMaxDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
+  const givenTarget = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const givenFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const descent = descentOverrides(options, (preconditioner as { type?: string } | null)?.type ?? '', { beta1, hasGrafting: (options.grafting ?? null) !== null });
+  const maxPreconditionerDim = descent.overrides.maxPreconditionerDim ?? givenMaxDim;
+  const targetParameterDimensionality = descent.overrides.targetParameterDimensionality ?? givenTarget;
+  const preconditionFrequency = descent.overrides.preconditionFrequency ?? givenFrequency;
   const factorUpdateFrequency = num('factorUpdateFrequency', options.factorUpdateFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const startRaw = options.startPreconditioningStep ?? -1;
   const startPreconditioningStep = startRaw === -1
@@ -271,7 +282,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
     (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
   const useFactorWeighting = checkBoolean(OWNER, 'useFactorWeighting', options.useFactorWeighting ?? true);
   if (options.rootExecutor !== undefined) checkRootExecutorChoice(OWNER, options.rootExecutor);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
+  for (const message of descent.warnings) warnOnce(options.onWarning ?? consoleWarning, message);
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
     targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, useBiasCorrection,
