@@ -101,6 +101,7 @@ export interface ShampooOptions {
   startPreconditioningStep?: number;
   useBiasCorrection?: boolean;
   grafting?: GraftingStrategy | null;
+  /** Classic momentum ({} = momentum 0.5); exclusive with iterateAveraging. Default null. */
   momentum?: MomentumConfig | null;
   /**
    * Generalized primal averaging or schedule-free. Applied by `shampoo(...)` after the
@@ -116,7 +117,10 @@ export interface ShampooOptions {
   traceScalingExponent?: number;
   inverseExponentOverride?: InverseExponentOverride;
   numToleratedFailedAmortizedComputations?: number;
-  /** false drops the weight w = 1 - beta2 of new statistics (w = 1). Default true. */
+  /**
+   * false drops the weight w = 1 - beta2 of new statistics (w = 1) and with it their bias
+   * correction (bc2 = 1), as the reference's drop_weighting_factor_on_gsquare. Default true.
+   */
   useFactorWeighting?: boolean;
   /**
    * Where roots are computed (executor-choice.ts). Default 'auto': decided at init() from
