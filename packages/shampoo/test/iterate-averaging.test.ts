@@ -100,7 +100,16 @@ describe('iterate averaging with decoupled / corrected / independent weight deca
     expectClose(y.dataSync(), [0.999], 1e-6, 1e-7, 'y');
     const z = (s1 as unknown as [unknown, unknown, IterateAveragingState])[2].z;
     expectClose(Object.values(z)[0].dataSync(), [0.99], 1e-6, 1e-7, 'z');
-    disposeTree([params, grads, s0, u, s1, y]);
+    // No tensor leaks across further steps with the decay.
+    let state = s1;
+    const before = tf.memory().numTensors;
+    for (let t = 0; t < 3; t++) {
+      const [ut, next] = tx.update(grads, state, params);
+      disposeTree([ut, state]);
+      state = next;
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    disposeTree([params, grads, s0, u, state, y]);
   });
 
   it('follows the reference order step by step (float64 recursion) for every decoupled type, GPA and schedule-free', () => {
