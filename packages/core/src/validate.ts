@@ -32,6 +32,13 @@ function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value !== null && typeof value === 'object') {
+    try {
+      return JSON.stringify(value) ?? String(value);
+    } catch {
+      return String(value);
+    }
+  }
   return String(value);
 }
 
@@ -62,7 +69,10 @@ export function checkBoolean(owner: string, name: string, value: unknown): boole
 
 /**
  * Rejects option keys the callee does not know (a typo would otherwise be ignored
- * silently). With `required`, a missing options object is an error too.
+ * silently), naming the key, its value and the allowed keys:
+ *   "<owner>: unknown option '<key>'; allowed options: [a, b]; got <key> = <value>".
+ * For a nested options object pass the path in the owner ("scaleByShampoo: momentum").
+ * With `required`, a missing options object is an error too.
  */
 export function checkKnownOptions(owner: string, options: object | undefined, known: readonly string[], required = false): void {
   if (options === undefined && !required) return;
@@ -71,7 +81,7 @@ export function checkKnownOptions(owner: string, options: object | undefined, kn
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new TypeError(`${owner}: unknown option '${key}'; allowed options: [${known.join(', ')}]`);
+      throw new TypeError(`${owner}: unknown option '${key}'; allowed options: [${known.join(', ')}]; got ${key} = ${show((options as Record<string, unknown>)[key])}`);
     }
   }
 }

@@ -116,6 +116,16 @@ describe('grafting validation', () => {
     );
   });
 
+  it('rejects unknown option keys, naming the key, its value and the allowed keys', () => {
+    expect(() => adamGrafting({ eps: 1e-8 } as never)).toThrow(
+      "adamGrafting: unknown option 'eps'; allowed options: [beta2, epsilon, useBiasCorrection]; got eps = 1e-8",
+    );
+    expect(() => rmspropGrafting({ beta: 0.9 } as never)).toThrow("rmspropGrafting: unknown option 'beta'; allowed options: [beta2, epsilon]; got beta = 0.9");
+    expect(() => adagradGrafting({ beta2: 0.9 } as never)).toThrow("adagradGrafting: unknown option 'beta2'; allowed options: [epsilon]; got beta2 = 0.9");
+    expect(() => sgdGrafting({ epsilon: 1 } as never)).toThrow("sgdGrafting: unknown option 'epsilon'; allowed options: []; got epsilon = 1");
+    expect(() => adamGrafting(3 as never)).toThrow('adamGrafting: options = 3 is not allowed');
+  });
+
   it('a diagonal strategy refuses a null accumulator', () => {
     const g = tf.ones([2]);
     expect(() => adamGrafting().accumulate(null, g)).toThrow(/the accumulate state is null/);

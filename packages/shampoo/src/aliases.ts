@@ -5,19 +5,33 @@
  *   klShampoo(o)  = shampoo with KL-Shampoo's statistics
  * For a learning-rate schedule use core's injectHyperparams(shampoo)({ lr: schedule, peakLr }).
  */
-import { chain, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { chain, checkBoolean, checkKnownOptions, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { decoupledWeightDecay } from './block-engine.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { iterateAveraging } from './iterate-averaging.js';
 import { NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
 import type { ShampooOptions } from './config.js';
 import { scaleByShampoo } from './scale-by-shampoo.js';
+import { invalidParameter } from './validate.js';
 
 /** Distributed Shampoo: u = -lr P with P from scaleByShampoo (defaults of algorithm.md section 1). */
 export function shampoo(options: ShampooOptions = {}): GradientTransformation<StateValue[]> {
-  const tx = scaleByShampoo(options);
+  return chain(scaleByShampoo(options), ...afterShampooDirection(options));
+}
+
+/**
+ * What follows the direction P of a Shampoo step built from `options` (already validated by
+ * scaleByShampoo or its distributed form): the learning rate, u = -lr P, and with
+ * iterateAveraging the averaging, which applies the decoupled weight decay to z:
+ *   [scaleByLearningRate(lr)]  or  [scaleByLearningRate(lr), iterateAveraging(config, lr, alpha)]
+ */
+export function afterShampooDirection(options: ShampooOptions): GradientTransformation<any>[] {
   const lr = options.lr ?? 1e-2;
-  if (options.iterateAveraging) return chain(tx, scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr));
-  return chain(tx, scaleByLearningRate(lr));
+  if (!options.iterateAveraging) return [scaleByLearningRate(lr)];
+  const alpha = decoupledWeightDecay({
+    lr, weightDecay: options.weightDecay ?? 0, weightDecayType: options.weightDecayType ?? 'decoupled', peakLr: options.peakLr ?? null,
+  });
+  return [scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr, alpha)];
 }
 
 /**
@@ -27,6 +41,7 @@ export function shampoo(options: ShampooOptions = {}): GradientTransformation<St
  * except the preconditioner.
  */
 export function soap(options: Omit<ShampooOptions, 'preconditioner'> & { qrSteps?: number } = {}): GradientTransformation<StateValue[]> {
+  rejectPreconditioner('soap', options, 'the eigenvalue-corrected variant with a warm-started QR basis');
   const { qrSteps, ...rest } = options;
   return shampoo({
     betas: [0.95, 0.95],
@@ -39,8 +54,21 @@ export function soap(options: Omit<ShampooOptions, 'preconditioner'> & { qrSteps
 
 /** KL-Shampoo (Lin et al. 2025): factors built from the gradient preconditioned along the other dims. */
 export function klShampoo(options: Omit<ShampooOptions, 'preconditioner'> = {}): GradientTransformation<StateValue[]> {
+  rejectPreconditioner('klShampoo', options, "'kl-shampoo'");
   return shampoo({ ...options, preconditioner: { type: 'kl-shampoo' } });
 }
+
+/** An alias that fixes the preconditioner refuses one passed in (rather than overriding it silently). */
+function rejectPreconditioner(owner: string, options: object, fixed: string): void {
+  if (options !== null && typeof options === 'object' && 'preconditioner' in options) {
+    invalidParameter(owner, 'preconditioner', (options as { preconditioner: unknown }).preconditioner,
+      `no preconditioner option (${owner} is ${fixed}; choose another with shampoo({ preconditioner }))`);
+  }
+}
+
+/** The options of muon and of its AdamW group. */
+export const MUON_OPTION_NAMES = ['lr', 'beta', 'nesterov', 'weightDecay', 'nsSteps', 'nsCoefficients', 'scaleByDims', 'adam', 'isMatrixParam'] as const;
+export const MUON_ADAM_OPTION_NAMES = ['learningRate', 'b1', 'b2', 'eps', 'weightDecay'] as const;
 
 /** Options of muon (optax's `muon` names in camelCase). */
 export interface MuonOptions {
@@ -74,9 +102,11 @@ export interface MuonOptions {
  * for PyTorch's [out, in] layout.
  */
 export function muon(options: MuonOptions = {}): GradientTransformation {
+  checkKnownOptions('muon', options, MUON_OPTION_NAMES);
+  if (options.adam !== undefined) checkKnownOptions('muon: adam', options.adam, MUON_ADAM_OPTION_NAMES, true);
   const lr = options.lr ?? 0.02;
   const beta = options.beta ?? 0.95;
-  const nesterov = options.nesterov ?? true;
+  const nesterov = checkBoolean('muon', 'nesterov', options.nesterov ?? true);
   const adam = options.adam ?? {};
   const isMatrix = options.isMatrixParam ?? ((_path: string, leaf: tf.Tensor) => leaf.rank === 2);
   const scaleByDims = options.scaleByDims ?? ((dIn: number, dOut: number) => Math.sqrt(Math.max(1, dOut / dIn)));

@@ -9,7 +9,8 @@
  * Per block at step t (from 1):
  *   G = g (+ wd W for 'l2' weight decay)
  *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T on factor-update steps;
- *     grafting: v <- beta2 v + w G^2
+ *     grafting: v <- beta2 v + w G^2. The statistics' bias correction bc2 = 1 - beta2^t (t = the
+ *     number of updates) with useBiasCorrection, and bc2 = 1 with useFactorWeighting: false (w = 1)
  *   root step (t == start, or t > start and t % frequency == 0): every factor's root (or
  *     eigenbasis) through the RootExecutor, in one batch for all blocks; a failure keeps
  *     the previous root and counts, past numToleratedFailedAmortizedComputations it throws;
@@ -18,7 +19,8 @@
  *     D = (beta3 == beta1 ? m : beta3 m_old + (1 - beta3) G) / (1 - beta3 beta1^(t-1))
  *   P = grafting direction if t < start (with grafting), else the variant's preconditioned D,
  *     rescaled to the grafting norm: P <- P ||P_graft||_F / (||P||_F + 1e-16)
- *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent)
+ *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent;
+ *     with iterateAveraging the decay is not added here: the averaging shrinks z instead)
  *   momentum: M <- mu M + (1 - d) P; P <- nesterov ? (1 - d) P + mu M : M
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -33,6 +35,7 @@ import { acceptRootResults, groupRootResults } from './root-results.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
+import { consoleWarning } from './warnings.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
 
 /** The state of one block. */
@@ -90,11 +93,15 @@ export function blockKey(path: string, index: number): string {
   return `${path}#${index}`;
 }
 
-/** The decoupled weight-decay coefficient alpha of section 3 step 7 (0 for 'l2'). */
-export function decoupledWeightDecay(config: ShampooConfig): number {
+/**
+ * The decoupled weight-decay coefficient alpha of section 3 step 7:
+ *   alpha = 0 ('l2' or wd = 0) | wd ('decoupled') | wd lr / peakLr ('corrected') | wd / peakLr ('independent').
+ */
+export function decoupledWeightDecay(config: Pick<ShampooConfig, 'weightDecay' | 'weightDecayType' | 'lr' | 'peakLr'>): number {
   const { weightDecay: wd, weightDecayType: type, lr, peakLr } = config;
   if (wd === 0 || type === 'l2') return 0;
   if (type === 'decoupled') return wd;
+  if (peakLr === null) invalidParameter('decoupledWeightDecay', 'peakLr', peakLr, `a number > 0 with weightDecayType '${type}'`);
   if (type === 'corrected') return (wd * lr) / peakLr;
   return wd / peakLr;
 }
@@ -104,7 +111,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
   const config = resolveShampooConfig(options);
   const variant = makeVariant(config);
   const executor = resolveRootExecutor(options.rootExecutor, owner);
-  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const warn = options.onWarning ?? consoleWarning;
   if (variant.rootKind !== null && !executor.kinds.includes(variant.rootKind)) {
     invalidParameter(owner, 'rootExecutor', executor.name, `an executor that runs '${variant.rootKind}' tasks (preconditioner ${variant.name})`);
   }
@@ -122,8 +129,9 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
     const shape = layout.blocks[index].size;
     return { key: blockKey(path, index), shape, exponents: blockExponents(shape.length, config.inverseExponentOverride) };
   };
-  const alpha = decoupledWeightDecay(config);
-  const needsParams = config.weightDecay > 0;
+  // With iterate averaging the decoupled decay shrinks z in the averaging step (iterate-averaging.ts).
+  const alpha = config.iterateAveraging === null ? decoupledWeightDecay(config) : 0;
+  const needsParams = config.weightDecay > 0 && (config.weightDecayType === 'l2' || alpha !== 0);
 
   return {
     config,
@@ -166,10 +174,12 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
       const start = config.startPreconditioningStep;
       const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
       const graftOnly = config.grafting !== null && step < start;
-      const bc2 = emaBiasCorrection(config.beta2, step, config.useBiasCorrection);
+      // Without the factor weighting the statistics are no EMA, so they get no bias correction (the reference).
+      const correctStatistics = config.useBiasCorrection && config.useFactorWeighting;
+      const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
       const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
       // The factors' own bias correction counts their updates (= bc2 with factorUpdateFrequency 1).
-      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), config.useBiasCorrection);
+      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), correctStatistics);
       const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
 
       // Pass 1: statistics, grafting state, filtered gradient, root requests.

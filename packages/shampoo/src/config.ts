@@ -4,7 +4,7 @@
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
  */
-import { checkBoolean } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
@@ -12,6 +12,8 @@ import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-cho
 import type { InverseRootMethod } from './root-task.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
+import { descentOverrides } from './descent-settings.js';
+import { consoleWarning, warnOnce } from './warnings.js';
 
 /** How weight decay enters the step (section 3, steps 3 and 7). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
@@ -37,9 +39,32 @@ export type PreconditionerConfig =
     }
   | { readonly type: 'sign-descent'; readonly scale?: SignScale };
 
-/** Classic momentum on the preconditioned direction (section 3, step 8). */
+/** The `type` of each preconditioner. */
+export type PreconditionerType = PreconditionerConfig['type'];
+
+/**
+ * The options each preconditioner type accepts besides `type`: the one list to extend when a
+ * variant gains an option (an unknown key is rejected as a typo).
+ */
+export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, readonly string[]>> = {
+  'root-inverse': ['method', 'rankDeficiency'],
+  eigendecomposed: [],
+  'eigenvalue-corrected': ['eigenbasis', 'qrSteps', 'tolerance', 'correctionExponent'],
+  'kl-shampoo': ['method'],
+  'spectral-descent': ['steps', 'coefficients', 'scaleByDims'],
+  'sign-descent': ['scale'],
+};
+
+/** The options of classic momentum. */
+export const MOMENTUM_OPTION_NAMES = ['momentum', 'dampening', 'nesterov'] as const;
+
+/**
+ * Classic momentum on the preconditioned direction (section 3, step 8); the reference's
+ * ClassicMomentumConfig (momentum 0.5, dampening 0, no Nesterov by default).
+ */
 export interface MomentumConfig {
-  readonly momentum: number;
+  /** In (0, 1). Default 0.5. */
+  readonly momentum?: number;
   readonly dampening?: number;
   readonly nesterov?: boolean;
 }
@@ -48,7 +73,12 @@ export interface MomentumConfig {
 export interface ShampooOptions {
   /** Learning rate, >= 0. scaleByShampoo uses it only for 'corrected' weight decay. Default 1e-2. */
   lr?: number;
-  /** The lr that 'corrected' and 'independent' weight decay divide by. Default: lr. */
+  /**
+   * The peak of the lr schedule, which 'corrected' (wd lr / peakLr) and 'independent'
+   * (wd / peakLr) weight decay divide by: required with those two types, ignored otherwise.
+   * No default: under injectHyperparams lr is the schedule's current value, so a default of
+   * lr would turn 'corrected' into 'decoupled' (the reference remembers its constructor lr).
+   */
   peakLr?: number;
   /** [beta1, beta2]. Default [0.9, 1]. */
   betas?: readonly [number, number];
@@ -71,10 +101,13 @@ export interface ShampooOptions {
   startPreconditioningStep?: number;
   useBiasCorrection?: boolean;
   grafting?: GraftingStrategy | null;
+  /** Classic momentum ({} = momentum 0.5); exclusive with iterateAveraging. Default null. */
   momentum?: MomentumConfig | null;
   /**
    * Generalized primal averaging or schedule-free. Applied by `shampoo(...)` after the
-   * learning rate (scaleByShampoo alone returns the direction and ignores it).
+   * learning rate (scaleByShampoo alone returns the direction). With it, decoupled /
+   * corrected / independent weight decay is left out of the direction and shrinks the
+   * averaging's z instead (the reference's order). Exclusive with `momentum`.
    */
   iterateAveraging?: IterateAveragingConfig | null;
   preconditioner?: PreconditionerConfig;
@@ -84,7 +117,10 @@ export interface ShampooOptions {
   traceScalingExponent?: number;
   inverseExponentOverride?: InverseExponentOverride;
   numToleratedFailedAmortizedComputations?: number;
-  /** false drops the weight w = 1 - beta2 of new statistics (w = 1). Default true. */
+  /**
+   * false drops the weight w = 1 - beta2 of new statistics (w = 1) and with it their bias
+   * correction (bc2 = 1), as the reference's drop_weighting_factor_on_gsquare. Default true.
+   */
   useFactorWeighting?: boolean;
   /**
    * Where roots are computed (executor-choice.ts). Default 'auto': decided at init() from
@@ -99,7 +135,8 @@ export interface ShampooOptions {
 /** Options after defaults and validation. */
 export interface ShampooConfig {
   readonly lr: number;
-  readonly peakLr: number;
+  /** null unless given (it is required for 'corrected' and 'independent' decay). */
+  readonly peakLr: number | null;
   readonly beta1: number;
   readonly beta2: number;
   readonly beta3: number;
@@ -124,7 +161,8 @@ export interface ShampooConfig {
 }
 
 const OWNER = 'scaleByShampoo';
-const KNOWN = [
+/** Every top-level option of ShampooOptions. */
+export const SHAMPOO_OPTION_NAMES: readonly string[] = [
   'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
@@ -136,11 +174,12 @@ const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: stri
 const finite = (x: number) => Number.isFinite(x);
 
 function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig {
-  const types = ['root-inverse', 'eigendecomposed', 'eigenvalue-corrected', 'kl-shampoo', 'spectral-descent', 'sign-descent'];
-  if (p === null || typeof p !== 'object' || !types.includes((p as { type?: string }).type ?? '')) {
+  const types = Object.keys(PRECONDITIONER_OPTION_NAMES) as PreconditionerType[];
+  if (p === null || typeof p !== 'object' || !types.includes((p as { type?: string }).type as PreconditionerType)) {
     invalidParameter(OWNER, 'preconditioner', p, `an object whose type is one of ${types.map((t) => `'${t}'`).join(', ')}`);
   }
   const c = p as PreconditionerConfig;
+  checkKnownOptions(`${OWNER}: preconditioner`, c, ['type', ...PRECONDITIONER_OPTION_NAMES[c.type]]);
   const methods = ['eigen', 'newton', 'higher-order'];
   if ((c.type === 'root-inverse' || c.type === 'kl-shampoo') && c.method !== undefined && !methods.includes(c.method)) {
     invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen', 'newton' or 'higher-order'");
@@ -170,14 +209,16 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
   return c;
 }
 
-/** Applies defaults and validates every option (see the module comment). */
+/**
+ * Applies defaults and validates every option (see the module comment). Sign and spectral
+ * descent override the blocking and the root schedule (descent-settings.ts), reporting each
+ * override and each option without effect once to options.onWarning.
+ */
 export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfig {
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) invalidParameter(OWNER, 'option name', key, `one of ${KNOWN.join(', ')}`);
-  }
+  checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
   const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
-  const peakLr = num('peakLr', options.peakLr ?? lr, (x) => x > 0 && finite(x), 'a finite number > 0');
   const betas = options.betas ?? [0.9, 1];
   if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');
   const beta1 = num('betas[0]', betas[0], (x) => x >= 0 && x < 1, 'a number in [0, 1)');
@@ -194,9 +235,18 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (!['l2', 'decoupled', 'corrected', 'independent'].includes(weightDecayType)) {
     invalidParameter(OWNER, 'weightDecayType', weightDecayType, "'l2', 'decoupled', 'corrected' or 'independent'");
   }
-  const maxPreconditionerDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
-  const targetParameterDimensionality = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
-  const preconditionFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const dividesByPeak = weightDecayType === 'corrected' || weightDecayType === 'independent';
+  const peakLr = options.peakLr === undefined && !dividesByPeak
+    ? null
+    : num('peakLr', options.peakLr, (x) => x > 0 && finite(x),
+        `a finite number > 0 (required with weightDecayType '${weightDecayType}': the peak of the lr schedule; optional and unused otherwise)`);
+  const givenMaxDim = num('maxPreconditionerDim', options.maxPreconditionerDim ?? 1024, (x) => x === Infinity || (Number.isInteger(x) && x >= 1), 'an integer >= 1, or Infinity');
+  const givenTarget = num('targetParameterDimensionality', options.targetParameterDimensionality ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const givenFrequency = num('preconditionFrequency', options.preconditionFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
+  const descent = descentOverrides(options, (preconditioner as { type?: string } | null)?.type ?? '', { beta1, hasGrafting: (options.grafting ?? null) !== null });
+  const maxPreconditionerDim = descent.overrides.maxPreconditionerDim ?? givenMaxDim;
+  const targetParameterDimensionality = descent.overrides.targetParameterDimensionality ?? givenTarget;
+  const preconditionFrequency = descent.overrides.preconditionFrequency ?? givenFrequency;
   const factorUpdateFrequency = num('factorUpdateFrequency', options.factorUpdateFrequency ?? 1, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
   const startRaw = options.startPreconditioningStep ?? -1;
   const startPreconditioningStep = startRaw === -1
@@ -211,9 +261,13 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const m = options.momentum ?? null;
   let momentum: Required<MomentumConfig> | null = null;
   if (m !== null) {
-    if (typeof m !== 'object') invalidParameter(OWNER, 'momentum', m, 'an object { momentum, dampening?, nesterov? } or null');
+    if (typeof m !== 'object') invalidParameter(OWNER, 'momentum', m, 'an object { momentum?, dampening?, nesterov? } or null');
+    checkKnownOptions(`${OWNER}: momentum`, m, MOMENTUM_OPTION_NAMES);
+    if ((options.iterateAveraging ?? null) !== null) {
+      invalidParameter(OWNER, 'momentum', m, 'null or absent when iterateAveraging is set (classic momentum and iterate averaging are exclusive; in the reference both are an iterate_averaging_config)');
+    }
     momentum = {
-      momentum: num('momentum.momentum', m.momentum, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+      momentum: num('momentum.momentum', m.momentum ?? 0.5, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
       dampening: num('momentum.dampening', m.dampening ?? 0, (x) => x >= 0 && x < 1, 'a number in [0, 1)'),
       nesterov: checkBoolean(OWNER, 'momentum.nesterov', m.nesterov ?? false),
     };
@@ -232,7 +286,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
     (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');
   const useFactorWeighting = checkBoolean(OWNER, 'useFactorWeighting', options.useFactorWeighting ?? true);
   if (options.rootExecutor !== undefined) checkRootExecutorChoice(OWNER, options.rootExecutor);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
+  for (const message of descent.warnings) warnOnce(options.onWarning ?? consoleWarning, message);
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
     targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, useBiasCorrection,

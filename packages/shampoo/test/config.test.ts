@@ -8,7 +8,7 @@ describe('hyperparameters of algorithm.md section 1', () => {
   it('have the reference defaults', () => {
     const c = resolveShampooConfig();
     expect(c).toMatchObject({
-      lr: 1e-2, peakLr: 1e-2, beta1: 0.9, beta2: 1, beta3: 0.9, epsilon: 1e-12, weightDecay: 0, weightDecayType: 'decoupled',
+      lr: 1e-2, peakLr: null, beta1: 0.9, beta2: 1, beta3: 0.9, epsilon: 1e-12, weightDecay: 0, weightDecayType: 'decoupled',
       maxPreconditionerDim: 1024, preconditionFrequency: 1, startPreconditioningStep: 1, useBiasCorrection: true,
       grafting: null, momentum: null, iterateAveraging: null, useSymmetricPacking: true, traceScalingExponent: 0,
       numToleratedFailedAmortizedComputations: 3, useFactorWeighting: true,
@@ -17,7 +17,7 @@ describe('hyperparameters of algorithm.md section 1', () => {
     expect(resolveShampooConfig({ preconditionFrequency: 10 }).startPreconditioningStep).toBe(10);
     expect(resolveShampooConfig({ betas: [0.5, 0.9], beta3: -1 }).beta3).toBe(0.5);
     expect(resolveShampooConfig({ useTraceScaling: true }).traceScalingExponent).toBe(0.5);
-    expect(resolveShampooConfig({ lr: 0.1, weightDecayType: 'corrected' }).peakLr).toBe(0.1);
+    expect(resolveShampooConfig({ lr: 0.1, weightDecayType: 'corrected', peakLr: 0.2 }).peakLr).toBe(0.2);
   });
 
   it('reject every invalid value naming the parameter, the value and the allowed range', () => {
@@ -51,7 +51,7 @@ describe('hyperparameters of algorithm.md section 1', () => {
     reject({ inverseExponentOverride: { 2: { 2: 0.5 } } }, 'scaleByShampoo: inverseExponentOverride[2] dim = 2 is not allowed; allowed: an integer in [0, 1]');
     reject({ numToleratedFailedAmortizedComputations: -1 }, 'scaleByShampoo: numToleratedFailedAmortizedComputations = -1 is not allowed; allowed: an integer >= 0');
     reject({ rootExecutor: {} as never }, 'scaleByShampoo: rootExecutor = {} is not allowed; allowed: a RootExecutor');
-    reject({ lrr: 1 } as never, 'scaleByShampoo: option name = "lrr" is not allowed; allowed: one of lr, peakLr');
+    reject({ lrr: 1 } as never, "scaleByShampoo: unknown option 'lrr'; allowed options: [lr, peakLr");
     expect(() => scaleByShampoo({ grafting: adamGrafting(), startPreconditioningStep: Infinity })).not.toThrow();
   });
 });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree, sgd } from '@shampoo-ts/core';
-import { evalParams, iterateAveraging, shampoo, trainParams, type IterateAveragingState } from '@shampoo-ts/shampoo';
+import { sgdGrafting } from '@shampoo-ts/grafting';
+import { evalParams, iterateAveraging, shampoo, trainParams, type IterateAveragingConfig, type IterateAveragingState, type WeightDecayType } from '@shampoo-ts/shampoo';
 import { assertEquivalentTransforms } from '@shampoo-ts/testing';
 import { expectClose } from './helpers.js';
 
@@ -74,11 +75,83 @@ describe('schedule-free', () => {
   });
 
   it('needs the parameters and validates its configuration', () => {
+    expect(() => iterateAveraging({ type: 'gpa' }, 0.1, -1)).toThrow('iterateAveraging: weightDecay = -1 is not allowed; allowed: a finite number >= 0');
     const tx = iterateAveraging({ type: 'gpa' }, 0.1);
     const p = { w: tf.zeros([2]) };
     const s = tx.init(p);
     expect(() => tx.update(p, s)).toThrow('iterateAveraging: params = undefined is not allowed');
     expect(() => iterateAveraging({ type: 'schedule-free', lrPower: 0 }, 0.1)).toThrow('iterateAveraging: iterateAveraging.lrPower = 0 is not allowed; allowed: a finite number > 0');
     disposeTree([s, p]);
+  });
+});
+
+describe('iterate averaging with decoupled / corrected / independent weight decay', () => {
+  it('keeps the decay out of the direction and shrinks z: the known answer y = 0.999 after one step', () => {
+    // lr 0.1, wd 0.1 ('decoupled', alpha = 0.1), GPA mu_x = 0.9, mu_y = 0.8, zero gradient, y = z = 1.
+    // As the reference: P = 0 (no alpha W in it); z <- z (1 - lr alpha) = 0.99; u = -lr P = 0;
+    // y' = y + (1 - mu_x mu_y) u + (1 - mu_x)(z - y) = 1 + 0.1 (0.99 - 1) = 0.999, z' = z + u = 0.99.
+    // (Decay inside the direction would give y' = 1 - 0.28 * 0.01 = 0.9972.)
+    const tx = shampoo({ lr: 0.1, weightDecay: 0.1, iterateAveraging: { type: 'gpa', evalInterp: 0.9, trainInterp: 0.8 } });
+    const params = { w: tf.ones([1]) };
+    const grads = { w: tf.zeros([1]) };
+    const s0 = tx.init(params);
+    const [u, s1] = tx.update(grads, s0, params);
+    const y = tf.add(params.w, (u as { w: tf.Tensor }).w);
+    expectClose(y.dataSync(), [0.999], 1e-6, 1e-7, 'y');
+    const z = (s1 as unknown as [unknown, unknown, IterateAveragingState])[2].z;
+    expectClose(Object.values(z)[0].dataSync(), [0.99], 1e-6, 1e-7, 'z');
+    // No tensor leaks across further steps with the decay.
+    let state = s1;
+    const before = tf.memory().numTensors;
+    for (let t = 0; t < 3; t++) {
+      const [ut, next] = tx.update(grads, state, params);
+      disposeTree([ut, state]);
+      state = next;
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    disposeTree([params, grads, s0, u, state, y]);
+  });
+
+  it('follows the reference order step by step (float64 recursion) for every decoupled type, GPA and schedule-free', () => {
+    // Shampoo reduced to SGD (identity roots, no filtering): P = g, alpha from the decay type.
+    // Per step, as the reference: z <- z (1 - lr alpha); u = -lr g(y); mu_x (GPA: evalInterp;
+    // schedule-free: 1 - lr^2 / sum lr^2); y <- y + (1 - mu_x mu_y) u + (1 - mu_x)(z - y); z <- z + u.
+    const lr = 0.2;
+    const peakLr = 0.5;
+    const wd = 0.3;
+    const target = [1, -2, 0.5];
+    const grad = (y: number[]) => y.map((v, i) => 2 * (v - target[i]) * (i + 1) * 0.3);
+    const configs: IterateAveragingConfig[] = [{ type: 'gpa', evalInterp: 0.9, trainInterp: 0.8 }, { type: 'schedule-free', trainInterp: 0.7 }];
+    const types: WeightDecayType[] = ['decoupled', 'corrected', 'independent'];
+    for (const averaging of configs) {
+      for (const weightDecayType of types) {
+        const alpha = weightDecayType === 'decoupled' ? wd : weightDecayType === 'corrected' ? (wd * lr) / peakLr : wd / peakLr;
+        const tx = shampoo({
+          lr, peakLr, weightDecay: wd, weightDecayType, betas: [0, 1], startPreconditioningStep: Infinity, grafting: sgdGrafting(), iterateAveraging: averaging,
+        });
+        let y = [0.5, 1, -1];
+        let z = y.slice();
+        let lrSum = 0;
+        let params: { w: tf.Tensor } = { w: tf.tensor1d(y) };
+        let state = tx.init(params);
+        for (let t = 0; t < 6; t++) {
+          const g = grad(y);
+          z = z.map((v) => v * (1 - lr * alpha));
+          lrSum += lr * lr;
+          const muX = averaging.type === 'gpa' ? averaging.evalInterp! : 1 - (lr * lr) / lrSum;
+          const muY = averaging.trainInterp!;
+          y = y.map((v, i) => v + (1 - muX * muY) * (-lr * g[i]) + (1 - muX) * (z[i] - v));
+          z = z.map((v, i) => v - lr * g[i]);
+          const gt = tf.tensor1d(grad(Array.from(params.w.dataSync())));
+          const [u, next] = tx.update({ w: gt }, state, params);
+          const p = { w: tf.add(params.w, (u as { w: tf.Tensor }).w) };
+          disposeTree([u, state, params, gt]);
+          state = next;
+          params = p;
+          expectClose(params.w.dataSync(), y, 1e-5, 1e-6, `${averaging.type} ${weightDecayType} y at step ${t + 1}`);
+        }
+        disposeTree([state, params]);
+      }
+    }
   });
 });

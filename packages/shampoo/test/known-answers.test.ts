@@ -43,9 +43,10 @@ describe('root-inverse Shampoo: known answers', () => {
     expectClose(a2, eye(1), 1e-5, 1e-6);
     const [b1] = directions({ betas: [0, 0.9], useBiasCorrection: false }, [2]);
     expectClose(b1, eye(1 / Math.sqrt(0.1)), 1e-5, 1e-6);
-    // drop-weighting-factor: F = G G^T (w = 1), so with bias correction A = c^2 I / 0.1
+    // drop-weighting-factor: F = G G^T (w = 1) and, as in the reference, no bias correction
+    // (bc2 = 1): A = c^2 I, so P = sign(c) I
     const [c1] = directions({ betas: [0, 0.9], useFactorWeighting: false }, [2]);
-    expectClose(c1, eye(Math.sqrt(0.1)), 1e-5, 1e-6);
+    expectClose(c1, eye(1), 1e-5, 1e-6);
   });
 
   it('exponent overrides: 0 skips a dim, a number replaces 1/4', () => {

@@ -23,7 +23,7 @@
  * register your own factory for those.
  */
 import { checkKnownOptions, injectHyperparams, type GradientTransformation } from '@shampoo-ts/core';
-import { adagradGrafting, adamGrafting, rmspropGrafting, sgdGrafting, type GraftingStrategy } from '@shampoo-ts/grafting';
+import { adagradGrafting, adamGrafting, GRAFTING_OPTION_NAMES, rmspropGrafting, sgdGrafting, type GraftingStrategy } from '@shampoo-ts/grafting';
 import { klShampoo, muon, shampoo, soap, type MuonOptions, type ShampooOptions } from '@shampoo-ts/shampoo';
 import type { JsonObject, JsonValue } from './json.js';
 import type { TransformFactory } from './factory-registry.js';
@@ -31,10 +31,10 @@ import { scheduleFromJson } from './schedule-json.js';
 
 /** Grafting strategies by name, with the options each accepts. */
 const GRAFTING: Record<string, { options: readonly string[]; build: (o: any) => GraftingStrategy }> = {
-  sgd: { options: [], build: () => sgdGrafting() },
-  adagrad: { options: ['epsilon'], build: adagradGrafting },
-  rmsprop: { options: ['beta2', 'epsilon'], build: rmspropGrafting },
-  adam: { options: ['beta2', 'epsilon', 'useBiasCorrection'], build: adamGrafting },
+  sgd: { options: GRAFTING_OPTION_NAMES.sgd, build: () => sgdGrafting() },
+  adagrad: { options: GRAFTING_OPTION_NAMES.adagrad, build: adagradGrafting },
+  rmsprop: { options: GRAFTING_OPTION_NAMES.rmsprop, build: rmspropGrafting },
+  adam: { options: GRAFTING_OPTION_NAMES.adam, build: adamGrafting },
 };
 
 /** The grafting strategy a JSON value names (see the module comment); undefined stays undefined. */

@@ -121,7 +121,7 @@ describe('Shampoo factory configs', () => {
     const build = (factory: string, config: Record<string, unknown>) => () => buildTransform({ factory, config } as TransformSpec);
     expect(build('shampoo', { grafting: 'lion' })).toThrow(`shampoo: grafting is "lion"; allowed: null, 'sgd', 'adagrad', 'rmsprop', 'adam' or { type, ...options }`);
     expect(build('shampoo', { grafting: { type: 'adam', beta1: 0.9 } })).toThrow("shampoo: grafting 'adam': unknown option 'beta1'; allowed options: [beta2, epsilon, useBiasCorrection]");
-    expect(build('shampoo', { lrr: 0.1 })).toThrow('scaleByShampoo: option name = "lrr" is not allowed');
+    expect(build('shampoo', { lrr: 0.1 })).toThrow("scaleByShampoo: unknown option 'lrr'; allowed options: [lr, peakLr");
     expect(build('shampoo', { startPreconditioningStep: 'never' })).toThrow('scaleByShampoo: startPreconditioningStep = "never" is not allowed');
     expect(build('shampoo', { rootExecutor: 'gpu' })).toThrow(`scaleByShampoo: rootExecutor = "gpu" is not allowed; allowed: a RootExecutor`);
     expect(build('shampoo', { lr: { schedule: 'step' } })).toThrow("shampoo: lr.schedule is 'step'; allowed: constant, linear");
