@@ -13,7 +13,7 @@
  * tf.clone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
+import { checkGradients, leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
 import { invalidParameter } from './validate.js';
 import { assembleBlocks } from './blocking/layout.js';
 import type { ShampooOptions } from './config.js';
@@ -45,6 +45,7 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
       if (engine.needsParams && params === undefined) {
         invalidParameter(OWNER, 'params', params, `the parameters, since weightDecay = ${engine.config.weightDecay} > 0`);
       }
+      checkGradients(OWNER, updates);
       const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
       const grads = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...grads.map(([, g]) => g), ...paramByPath.values()];

@@ -5,6 +5,7 @@ import { treeZerosLike } from '../tree-ops.js';
 import { cloneState, tidyState } from '../state-tree.js';
 import { checkKnownOptions, checkNumber } from '../validate.js';
 import { checkTransform } from '../combinators/check-transform.js';
+import { checkGradients } from '../check-gradients.js';
 
 /** The state of `applyIfFinite`. */
 export type ApplyIfFiniteState<S extends StateValue = StateValue> = {
@@ -68,6 +69,7 @@ export function applyIfFinite<S extends StateValue>(
       if (state === null || typeof state !== 'object' || typeof state.notFiniteCount !== 'number' || typeof state.totalNotFinite !== 'number') {
         throw new TypeError(`${owner}: the state is not an applyIfFinite state; allowed: the state built by this transform's init`);
       }
+      checkGradients(owner, updates);
       return tidyState(() => {
         // The gradients are checked before the inner transform sees them: an inner transform
         // may itself throw on a NaN (Shampoo's root step does) or run work it cannot undo.
