@@ -9,7 +9,8 @@
  * tasks; the block directions are assembled back into each parameter's shape.
  *
  * State: { step, blocks: { '<parameter path>#<block index>': BlockState } } (plain data,
- * keyed by path). Ownership: inputs are never disposed; every returned tensor is new or a
+ * keyed by path). A parameter whose leaf the gradient tree lacks is not stepped: its
+ * blocks keep their state bit for bit (section 3 step 1) while `step` advances. Ownership: inputs are never disposed; every returned tensor is new or a
  * tf.clone.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -64,7 +65,9 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
         });
         let i = 0;
         const tree = treeMap(() => out[i++], updates);
-        return [tree, next] as unknown as tf.TensorContainer;
+        // Section 3 step 1: the blocks of a parameter without a gradient leaf are left
+        // untouched (kept as they are; ownTensors below clones them for the new state).
+        return [tree, { ...next, blocks: { ...state.blocks, ...next.blocks } }] as unknown as tf.TensorContainer;
       }) as unknown as [TensorTree, ShampooState];
       return ownTensors(result, inputs);
     },
