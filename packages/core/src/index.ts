@@ -3,8 +3,10 @@ export * from './tree.js';
 export * from './tree-ops.js';
 export * from './transform.js';
 export * from './state-tree.js';
+export * from './state-subset.js';
 export * from './per-param.js';
 export * from './validate.js';
+export * from './check-gradients.js';
 
 // Combinators
 export * from './combinators/identity.js';

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { leavesWithPaths, treeMap, type TensorTree } from './tree.js';
+import { checkGradients } from './check-gradients.js';
 
 /** A record of per-parameter values keyed by leaf path (`'dense1/kernel'`). */
 export type PerParam<T = tf.Tensor> = { readonly [path: string]: T };
@@ -58,7 +59,7 @@ export function checkPerParam(owner: string, field: string, updates: TensorTree,
  * The common shape of an element-wise stateful transform: for every update leaf `g` at
  * `path`, `fn(g, s, path)` receives the state tensors `s[k] = state[k][path]` and returns
  * the outgoing update and the new state tensors. Checks every field first (names the bad
- * path). Any returned tensor that is an input or is returned twice is replaced by its
+ * path) and that every update is a live float32 tensor (checkGradients). Any returned tensor that is an input or is returned twice is replaced by its
  * `tf.clone`, so every returned tensor object is distinct and new: the caller can dispose
  * the inputs, the updates and the state independently (the ownership rule).
  */
@@ -69,6 +70,7 @@ export function mapWithState<K extends string>(
   fields: readonly K[],
   fn: (g: tf.Tensor, s: { [k in K]: tf.Tensor }, path: string) => { update: tf.Tensor; state: { [k in K]: tf.Tensor } },
 ): [TensorTree, { [k in K]: PerParam }] {
+  checkGradients(owner, updates);
   for (const f of fields) checkPerParam(owner, f, updates, state[f]);
   const next = Object.fromEntries(fields.map((f) => [f, {} as Record<string, tf.Tensor>])) as { [k in K]: Record<string, tf.Tensor> };
   const out = treeMap((g, path) => {

@@ -9,6 +9,7 @@ import {
   scale,
   step,
   type ApplyIfFiniteState,
+  type TensorTree,
   type TrainState,
 } from '@shampoo-ts/core';
 import { gradsAt } from './support/arbitraries.js';
@@ -86,6 +87,27 @@ describe('applyIfFinite', () => {
     expect((n.optState as ApplyIfFiniteState).notFiniteCount).toBe(0);
     expect((n.optState as ApplyIfFiniteState).totalNotFinite).toBe(2);
     disposeTree([s, g, ok, n, params]);
+  });
+
+  it('does not call the inner transform on non-finite gradients (an inner check cannot fire first)', () => {
+    const params = { w: tf.tensor([1, 2]) };
+    let calls = 0;
+    const strict = {
+      init: () => ({}),
+      update: (u: TensorTree) => {
+        calls++;
+        if (tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite((u as { w: tf.Tensor }).w))).dataSync()[0]) === 1) throw new Error('inner: NaN');
+        return [{ w: tf.neg((u as { w: tf.Tensor }).w) }, {}] as [TensorTree, object];
+      },
+    };
+    const tx = applyIfFinite(strict as never, { maxConsecutiveErrors: 1 });
+    const s = initTrainState(params, tx);
+    const g = { w: tf.tensor([Number.NaN, 1]) };
+    const n = step(s, g, tx);
+    expect(calls).toBe(0);
+    expect((n.optState as ApplyIfFiniteState).totalNotFinite).toBe(1);
+    expect(stateBytes(n.params)).toEqual(stateBytes(s.params));
+    disposeTree([params, s, g, n]);
   });
 
   it('also catches updates that become non-finite inside the inner transform', () => {

@@ -22,12 +22,14 @@ import {
   trace,
   adamw,
   applyIfFinite,
+  initTrainState,
+  step,
   chain,
   type GradientTransformation,
   type StateValue,
   type TensorTree,
 } from '@shampoo-ts/core';
-import { buildTree, gradsAt, treeSpecArb } from './support/arbitraries.js';
+import { buildTree, gradsAt, treeSpecArb, values } from './support/arbitraries.js';
 import { treeValues } from './support/compare.js';
 import { expectNoLeak, expectThrowsNoLeak } from './support/leaks.js';
 
@@ -168,6 +170,69 @@ describe('building blocks against their formulas', () => {
     const [u, s] = tx.update({ w: tf.tensor([0, 2, 0]) }, tx.init(p));
     expect(treeValues(u).w).toEqual([0, 1, 0]);
     disposeTree([p, u, s]);
+  });
+});
+
+describe('eps = 0: the limit eps -> 0+', () => {
+  // Each transform's update at eps = 0 in float64: [g -> update] per element, state in a closure.
+  const cases: Array<[string, GradientTransformation<any>, () => (g: number, t: number) => number]> = [
+    ['scaleByAdam', scaleByAdam({ eps: 0 }), () => { let m = 0, v = 0; return (g, t) => { m = 0.9 * m + 0.1 * g; v = 0.999 * v + 0.001 * g * g; return m / (1 - 0.9 ** t) / Math.sqrt(v / (1 - 0.999 ** t)); }; }],
+    ['scaleByAdam nesterov', scaleByAdam({ eps: 0, nesterov: true }), () => { let m = 0, v = 0; return (g, t) => { m = 0.9 * m + 0.1 * g; v = 0.999 * v + 0.001 * g * g; return (0.9 * m / (1 - 0.9 ** (t + 1)) + 0.1 * g / (1 - 0.9 ** t)) / Math.sqrt(v / (1 - 0.999 ** t)); }; }],
+    ['scaleByRms', scaleByRms({ eps: 0 }), () => { let nu = 0; return (g) => { nu = 0.9 * nu + 0.1 * g * g; return g / Math.sqrt(nu); }; }],
+    ['scaleByRms outside', scaleByRms({ eps: 0, epsInSqrt: false }), () => { let nu = 0; return (g) => { nu = 0.9 * nu + 0.1 * g * g; return g / Math.sqrt(nu); }; }],
+    ['scaleByStddev', scaleByStddev({ eps: 0 }), () => { let mu = 0, nu = 0; return (g) => { mu = 0.9 * mu + 0.1 * g; nu = 0.9 * nu + 0.1 * g * g; return g / Math.sqrt(nu - mu * mu); }; }],
+    ['scaleByAdagrad', scaleByAdagrad({ initialAccumulatorValue: 0, eps: 0 }), () => { let a = 0; return (g) => { a += g * g; return g / Math.sqrt(a); }; }],
+  ];
+
+  it('a coordinate whose gradients were all zero gets the update 0 (0/0 -> 0), every other one the formula', () => {
+    fc.assert(fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), seedArb, (silent, seed) => expectNoLeak(() => {
+      const n = silent.length;
+      const params = { w: tf.zeros([n]) };
+      for (const [name, tx, makeRef] of cases) {
+        const refs = silent.map(() => makeRef());
+        let state = tx.init(params);
+        for (let t = 1; t <= 4; t++) {
+          const gv = values(n, seed + t).map((x, i) => (silent[i] ? 0 : 0.5 + Math.abs(x)));
+          const g = { w: tf.tensor(gv) };
+          const [u, next] = tx.update(g, state, params);
+          const uv = treeValues(u).w;
+          uv.forEach((got, i) => {
+            const want = silent[i] ? 0 : refs[i](gv[i], t);
+            if (silent[i]) refs[i](0, t);
+            if (!(Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want))) throw new Error(`${name}, step ${t}, [${i}]: got ${got}, want ${want}`);
+          });
+          disposeTree([g, u, state]);
+          state = next;
+        }
+        disposeTree(state);
+      }
+      disposeTree(params);
+    })), { numRuns: 20 });
+  });
+
+  it('a zero denominator under a non-zero gradient stays a division by zero (Infinity), not a silent 0', () => {
+    // decay 1 and initialScale 0 keep nu = 0: g / sqrt(0) = +-Infinity, which applyIfFinite can catch.
+    const params = { w: tf.zeros([3]) };
+    const tx = scaleByRms({ decay: 1, initialScale: 0, eps: 0 });
+    const s = tx.init(params);
+    const g = { w: tf.tensor([0, 2, -1]) };
+    const [u, next] = tx.update(g, s, params);
+    expect(treeValues(u).w).toEqual([0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    disposeTree([params, s, g, u, next]);
+  });
+
+  it('adamw({ eps: 0 }) with zero gradients only decays the weights: p_t = (1 - lr wd)^t p_0, no NaN', () => {
+    const p0 = [1, -2, 0.5];
+    const tx = adamw({ learningRate: 0.1, weightDecay: 0.1, eps: 0 });
+    let s = initTrainState({ w: tf.tensor(p0) }, tx);
+    const g = { w: tf.zeros([3]) };
+    for (let t = 1; t <= 5; t++) {
+      const next = step(s, g, tx);
+      disposeTree(s);
+      s = next;
+      treeValues(s.params).w.forEach((v, i) => expect(v).toBeCloseTo(p0[i] * (1 - 0.01) ** t, 6));
+    }
+    disposeTree([s, g]);
   });
 });
 

@@ -9,11 +9,12 @@
  * tasks; the block directions are assembled back into each parameter's shape.
  *
  * State: { step, blocks: { '<parameter path>#<block index>': BlockState } } (plain data,
- * keyed by path). Ownership: inputs are never disposed; every returned tensor is new or a
+ * keyed by path). A parameter whose leaf the gradient tree lacks is not stepped: its
+ * blocks keep their state bit for bit (section 3 step 1) while `step` advances. Ownership: inputs are never disposed; every returned tensor is new or a
  * tf.clone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
+import { checkGradients, leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
 import { invalidParameter } from './validate.js';
 import { assembleBlocks } from './blocking/layout.js';
 import type { ShampooOptions } from './config.js';
@@ -45,6 +46,7 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
       if (engine.needsParams && params === undefined) {
         invalidParameter(OWNER, 'params', params, `the parameters, since weightDecay = ${engine.config.weightDecay} > 0`);
       }
+      checkGradients(OWNER, updates);
       const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
       const grads = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...grads.map(([, g]) => g), ...paramByPath.values()];
@@ -63,7 +65,9 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
         });
         let i = 0;
         const tree = treeMap(() => out[i++], updates);
-        return [tree, next] as unknown as tf.TensorContainer;
+        // Section 3 step 1: the blocks of a parameter without a gradient leaf are left
+        // untouched (kept as they are; ownTensors below clones them for the new state).
+        return [tree, { ...next, blocks: { ...state.blocks, ...next.blocks } }] as unknown as tf.TensorContainer;
       }) as unknown as [TensorTree, ShampooState];
       return ownTensors(result, inputs);
     },

@@ -1,6 +1,7 @@
 import type { GradientTransformation, StateValue } from '../transform.js';
 import { tidyState } from '../state-tree.js';
 import { checkTransform } from './check-transform.js';
+import { checkGradients } from '../check-gradients.js';
 
 /** The state of a named chain: each inner state under its transform's name. */
 export type NamedChainState = { readonly [name: string]: StateValue };
@@ -37,6 +38,7 @@ export function namedChain(...named: ReadonlyArray<readonly [string, GradientTra
           throw new TypeError(`${owner}: the state has no entry '${name}'; allowed: the state built by this chain's init, with keys [${entries.map(([n]) => n).join(', ')}]`);
         }
       }
+      checkGradients(owner, updates);
       return tidyState(() => {
         let u = updates;
         const next: Record<string, StateValue> = {};

@@ -15,6 +15,7 @@ import { assertSameStructure, leavesWithPaths, type TensorTree } from '../tree.j
 import { treeClone } from '../tree-ops.js';
 import { tidyState } from '../state-tree.js';
 import { applyUpdates } from '../combinators/apply-updates.js';
+import { checkGradients } from '../check-gradients.js';
 
 /** Parameters, optimizer state and the number of steps taken. Plain data. */
 export type TrainState<S extends StateValue = StateValue, P extends TensorTree = TensorTree> = {
@@ -45,7 +46,8 @@ export function initTrainState<S extends StateValue, P extends TensorTree>(param
 /**
  * One optimizer step, pure: [u, s'] = tx.update(grads, state.optState, state.params),
  * params' = params + u, count' = count + 1. `grads` must have the structure and shapes of
- * `state.params` (a `TypeError` names the first differing path). Nothing is disposed, and
+ * `state.params` and every leaf must be a live float32 tensor (a `TypeError` names the first
+ * differing or bad path). Nothing is disposed, and
  * a failed step creates nothing: the previous state stays valid.
  */
 export function step<S extends StateValue, P extends TensorTree>(
@@ -54,6 +56,7 @@ export function step<S extends StateValue, P extends TensorTree>(
   tx: GradientTransformation<S>,
 ): TrainState<S, P> {
   assertSameStructure(state.params, grads, ['params', 'grads'], true);
+  checkGradients('step', grads);
   return tidyState(() => {
     const [updates, optState] = tx.update(grads, state.optState, state.params);
     const params = applyUpdates(state.params, updates);

@@ -5,6 +5,7 @@ import { treeZerosLike } from '../tree-ops.js';
 import { cloneState, tidyState } from '../state-tree.js';
 import { checkKnownOptions, checkNumber } from '../validate.js';
 import { checkTransform } from '../combinators/check-transform.js';
+import { checkGradients } from '../check-gradients.js';
 
 /** The state of `applyIfFinite`. */
 export type ApplyIfFiniteState<S extends StateValue = StateValue> = {
@@ -27,17 +28,32 @@ function label(path: string): string {
 }
 
 /**
+ * The name of the first tensor holding a NaN or +-Infinity, or null if all are finite
+ * (one read-back of one boolean per tensor). Size-0 tensors are skipped: they hold no
+ * value, and tfjs 4.22's tf.all of an empty tensor returns false.
+ */
+function firstNonFinite(named: ReadonlyArray<[string, tf.Tensor]>): string | null {
+  const checked = named.filter(([, t]) => t.size > 0);
+  if (checked.length === 0) return null;
+  const flags = tf.tidy(() => tf.stack(checked.map(([, t]) => tf.all(tf.isFinite(t)))).dataSync());
+  const bad = checked.findIndex((_, i) => flags[i] === 0);
+  return bad < 0 ? null : checked[bad][0];
+}
+
+/**
  * Skips steps whose gradients (or whose resulting updates) contain NaN or +-Infinity
  * (optax `apply_if_finite`, but throwing instead of applying after too many):
- *   finite:      [u', s'] = inner.update(g, s),  notFiniteCount = 0
- *   not finite:  u' = 0 (so the parameters do not move), s' = s (the inner state is kept),
- *                notFiniteCount += 1, totalNotFinite += 1
+ *   g not finite:          inner.update is not called (so an inner transform that would
+ *                          throw on a NaN, as Shampoo's root step does, never sees it);
+ *   g finite, u' finite:   [u', s'] = inner.update(g, s),  notFiniteCount = 0
+ *   otherwise (skipped):   u' = 0 (so the parameters do not move), s' = s (the inner state
+ *                          is kept), notFiniteCount += 1, totalNotFinite += 1
  * When notFiniteCount would exceed maxConsecutiveErrors, update throws an Error naming the
  * first non-finite path and the counts, and creates nothing.
  *
- * Cost: one read-back of one boolean per leaf per step (a synchronous `dataSync`), since a
- * host decision is needed; on backends where synchronous reads fail (webgpu in Node) use
- * it only where a read-back is acceptable.
+ * Cost: two read-backs per step (a synchronous `dataSync` of one boolean per gradient leaf,
+ * then one per update leaf), since a host decision is needed; on backends where synchronous
+ * reads fail (webgpu in Node) use it only where a read-back is acceptable.
  */
 export function applyIfFinite<S extends StateValue>(
   inner: GradientTransformation<S>,
@@ -53,23 +69,23 @@ export function applyIfFinite<S extends StateValue>(
       if (state === null || typeof state !== 'object' || typeof state.notFiniteCount !== 'number' || typeof state.totalNotFinite !== 'number') {
         throw new TypeError(`${owner}: the state is not an applyIfFinite state; allowed: the state built by this transform's init`);
       }
+      checkGradients(owner, updates);
       return tidyState(() => {
+        // The gradients are checked before the inner transform sees them: an inner transform
+        // may itself throw on a NaN (Shampoo's root step does) or run work it cannot undo.
+        const badGradient = firstNonFinite(leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${label(p)}`, g]));
+        if (badGradient !== null) return skip(badGradient);
         const [out, innerNext] = tx.update(updates, state.inner, params);
-        // Size-0 leaves are skipped: they hold no value, and tfjs 4.22's tf.all of an empty
-        // tensor returns false.
-        const checked: Array<[string, tf.Tensor]> = [
-          ...leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${label(p)}`, g]),
-          ...leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${label(p)}`, u]),
-        ].filter(([, t]) => t.size > 0);
-        const flags = checked.length === 0 ? new Uint8Array(0) : tf.stack(checked.map(([, t]) => tf.all(tf.isFinite(t)))).dataSync();
-        const bad = checked.findIndex((_, i) => flags[i] === 0);
-        if (bad < 0) {
-          return [out, { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: true, inner: innerNext }] as [TensorTree, ApplyIfFiniteState<S>];
-        }
+        const badUpdate = firstNonFinite(leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${label(p)}`, u]));
+        if (badUpdate !== null) return skip(badUpdate);
+        return [out, { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: true, inner: innerNext }] as [TensorTree, ApplyIfFiniteState<S>];
+      });
+
+      function skip(what: string): [TensorTree, ApplyIfFiniteState<S>] {
         const consecutive = state.notFiniteCount + 1;
         if (consecutive > maxErrors) {
           throw new Error(
-            `${owner}: the ${checked[bad][0]} contains NaN or Infinity, ${consecutive} non-finite steps in a row ` +
+            `${owner}: the ${what} contains NaN or Infinity, ${consecutive} non-finite steps in a row ` +
               `(maxConsecutiveErrors = ${maxErrors}, ${state.totalNotFinite + 1} in total); ` +
               `check the loss for overflow, lower the learning rate or clip the gradients`,
           );
@@ -77,8 +93,8 @@ export function applyIfFinite<S extends StateValue>(
         return [
           treeZerosLike(updates),
           { notFiniteCount: consecutive, totalNotFinite: state.totalNotFinite + 1, lastFinite: false, inner: cloneState(state.inner) },
-        ] as [TensorTree, ApplyIfFiniteState<S>];
-      });
+        ];
+      }
     },
   };
 }

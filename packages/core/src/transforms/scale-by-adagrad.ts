@@ -11,7 +11,7 @@ export type ScaleByAdagradState = { readonly sumOfSquares: PerParam };
 export interface ScaleByAdagradOptions {
   /** Initial accumulator a_0 (default 0.1, as tf.train.adagrad and optax). */
   readonly initialAccumulatorValue?: number;
-  /** Damping (default 1e-7, tf.train.adagrad's value on the cpu, wasm and webgpu backends). */
+  /** Damping >= 0 (default 1e-7, tf.train.adagrad's value on the cpu, wasm and webgpu backends); 0 is the limit eps -> 0+ (divideByRoot). */
   readonly eps?: number;
   /** eps inside the root (default true, as tf.train.adagrad) or added to the root. */
   readonly epsInSqrt?: boolean;

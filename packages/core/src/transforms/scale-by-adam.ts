@@ -4,6 +4,7 @@ import { perParam, mapWithState, type PerParam } from '../per-param.js';
 import { tidyState } from '../state-tree.js';
 import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 import { checkCount } from './check-count.js';
+import { divideByRoot } from './divide-by-root.js';
 
 /** The state of `scaleByAdam`: the step count and both moments per parameter path. */
 export type ScaleByAdamState = { readonly count: number; readonly mu: PerParam; readonly nu: PerParam };
@@ -13,7 +14,10 @@ export interface ScaleByAdamOptions {
   readonly b1?: number;
   /** Decay of the second moment, in [0, 1) (default 0.999). */
   readonly b2?: number;
-  /** Added to sqrt(nu_hat), outside the root (default 1e-8; tf.train.adam uses 1e-7). */
+  /**
+   * Added to sqrt(nu_hat), outside the root (default 1e-8; tf.train.adam uses 1e-7). 0 is
+   * the limit eps -> 0+ (see divideByRoot): a zero first moment gives 0, not 0/0 = NaN.
+   */
   readonly eps?: number;
   /** Added to nu_hat, inside the root (default 0). */
   readonly epsRoot?: number;
@@ -28,7 +32,7 @@ export interface ScaleByAdamOptions {
  *   m^  = m_t / (1 - b1^t)                                          (classic)
  *   m^  = b1 * m_t / (1 - b1^(t+1)) + (1 - b1) * g_t / (1 - b1^t)   (nesterov, NAdam)
  *   v^  = v_t / (1 - b2^t)
- *   u_t = m^ / (sqrt(v^ + epsRoot) + eps)
+ *   u_t = m^ / (sqrt(v^ + epsRoot) + eps)       (divideByRoot; with eps = epsRoot = 0, 0/0 -> 0)
  * with m_0 = v_0 = 0. The state holds { count: t-1, mu: m, nu: v }.
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> {
@@ -53,8 +57,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
           const v = tf.add(tf.mul(s.nu, b2), tf.mul(tf.square(g), 1 - b2));
           const mHat = nesterov ? tf.add(tf.div(tf.mul(m, b1), c1Next), tf.div(tf.mul(g, 1 - b1), c1)) : tf.div(m, c1);
           const vHat = tf.div(v, c2);
-          const root = tf.sqrt(epsRoot === 0 ? vHat : tf.add(vHat, epsRoot));
-          return { update: tf.div(mHat, tf.add(root, eps)), state: { mu: m, nu: v } };
+          const damped = epsRoot === 0 ? vHat : tf.add(vHat, epsRoot);
+          return { update: divideByRoot(mHat, damped, eps, false), state: { mu: m, nu: v } };
         });
         return [out, { count: t, ...next }] as [typeof out, ScaleByAdamState];
       });

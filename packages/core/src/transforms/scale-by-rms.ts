@@ -11,7 +11,7 @@ export type ScaleByRmsState = { readonly nu: PerParam };
 export interface ScaleByRmsOptions {
   /** Decay of the mean square, in [0, 1] (default 0.9, as tf.train.rmsprop). */
   readonly decay?: number;
-  /** Damping (default 1e-8; tf.train.rmsprop uses 1e-7). */
+  /** Damping >= 0 (default 1e-8; tf.train.rmsprop uses 1e-7); 0 is the limit eps -> 0+ (divideByRoot). */
   readonly eps?: number;
   /** Initial mean square nu_0 (default 0, as tf.train.rmsprop). */
   readonly initialScale?: number;
