@@ -51,7 +51,7 @@ export interface RootTaskSpec {
   readonly tolerance: number;
 }
 
-/** A task: the spec plus the factor (float64) and, for 'eigen-qr', the previous eigenvectors. */
+/** A task: the spec plus the factor (float64) and, where the kind needs them, the previous eigenvectors. */
 export interface RootTask extends RootTaskSpec {
   readonly factor: Float64Array;
   /** Previous eigenvectors, n*n row-major (column j = vector j); 'eigen-qr', and 'eigen' with tolerance > 0. */

@@ -28,18 +28,19 @@ export interface EigenvalueCorrectedOptions {
   /** 'eigh': full eigendecomposition; 'qr': warm-started QR steps (SOAP). */
   readonly eigenbasis: 'eigh' | 'qr';
   readonly qrSteps: number;
+  /** Keep / stop at the previous basis within this relative off-diagonal error, in [0, 1] (eigen-task.ts). */
   readonly tolerance: number;
   /** p in (E / bc2)^p, for orders without an entry in exponentOverride. */
   readonly correctionExponent: number;
-  /** p per tensor order (a validated inverseExponentOverride: one number > 0 per order). */
-  readonly exponentOverride: Readonly<Record<number, unknown>>;
-  /** Dims kept out of the basis change, per tensor order. */
-  readonly ignoredBasisChangeDims: Readonly<Record<number, readonly number[]>>;
+  /** p per tensor order (a validated inverseExponentOverride: one number > 0 per order). Default {}. */
+  readonly exponentOverride?: Readonly<Record<number, unknown>>;
+  /** Dims kept out of the basis change, per tensor order. Default {}. */
+  readonly ignoredBasisChangeDims?: Readonly<Record<number, readonly number[]>>;
 }
 
 /** The correction exponent p of a block of this order. */
 export function correctionExponentOf(order: number, options: Pick<EigenvalueCorrectedOptions, 'correctionExponent' | 'exponentOverride'>): number {
-  const o = options.exponentOverride[order];
+  const o = options.exponentOverride?.[order];
   return typeof o === 'number' ? o : options.correctionExponent;
 }
 
@@ -52,7 +53,7 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
     name: options.eigenbasis === 'qr' ? 'soap' : 'eigenvalue-corrected',
     rootKind: kind,
     init(block): VariantState {
-      const ignored = options.ignoredBasisChangeDims[block.shape.length] ?? [];
+      const ignored = options.ignoredBasisChangeDims?.[block.shape.length] ?? [];
       const on = (i: number) => block.exponents[i] !== 0 && !ignored.includes(i);
       return {
         factors: block.shape.map((n, i) => (on(i) ? initFactor(n, settings.packed) : null)),
