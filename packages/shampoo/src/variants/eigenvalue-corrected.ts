@@ -9,7 +9,7 @@
  *                  rotated back (Q_L D~ Q_R^T).
  * p = inverseExponentOverride[order] where given (the reference's per-order override of the
  * correction exponent), else correctionExponent (1/2 by default). The dims listed in
- * ignoredBasisChangeDims[order] (and dims with exponent 0) keep no factor and are not
+ * ignoredBasisChangeDims[order] keep no factor and are not
  * rotated. The root step's refresh follows eigen-task.ts (including the tolerance that keeps
  * a basis which still diagonalises the factor). Q = I and E = 0 at first, so before the
  * first root step this is exactly Adam.
