@@ -15,6 +15,7 @@ export {
   type CoupledHigherOrderOptions,
 } from './coupledHigherOrder.js';
 export { qrIterationEigenbasis, type QrIterationOptions } from './qrIteration.js';
+export { basisFit, type BasisFit } from './basisFit.js';
 export { householderQr } from './householderQr.js';
 export { newtonSchulz, MUON_COEFFICIENTS, type NewtonSchulzOptions } from './newtonSchulz.js';
 export { polarFactor } from './polarFactor.js';

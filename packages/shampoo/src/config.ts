@@ -14,6 +14,7 @@ import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
 import { descentOverrides } from './descent-settings.js';
 import { consoleWarning, warnOnce } from './warnings.js';
+import { checkEigenFamily, type EigendecomposedConfig, type EigenvalueCorrectedConfig } from './eigen-config.js';
 
 /** How weight decay enters the step (section 3, steps 3 and 7). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
@@ -21,18 +22,15 @@ export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
 /** Which member of the family preconditions the blocks (section 4). */
 export type PreconditionerConfig =
   | { readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' }
-  | { readonly type: 'eigendecomposed' }
-  | {
-      readonly type: 'eigenvalue-corrected';
-      /** 'eigh' (default): full eigendecomposition; 'qr': warm-started QR (SOAP). */
-      readonly eigenbasis?: 'eigh' | 'qr';
-      readonly qrSteps?: number;
-      readonly tolerance?: number;
-      readonly correctionExponent?: number;
-    }
+  | EigendecomposedConfig
+  | EigenvalueCorrectedConfig
   | { readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod }
   | {
       readonly type: 'spectral-descent';
+      /** 'newton-schulz' (default): `steps` quintic iterations; 'svd': the exact U V^T of the block (float64 on the host). */
+      readonly orthogonalization?: 'newton-schulz' | 'svd';
+      /** 'svd' only: multiply U V^T by the nuclear norm sum(s) of the block. Default false. */
+      readonly scaleByNuclearNorm?: boolean;
       readonly steps?: number;
       readonly coefficients?: readonly [number, number, number];
       readonly scaleByDims?: (dIn: number, dOut: number) => number;
@@ -42,16 +40,20 @@ export type PreconditionerConfig =
 /** The `type` of each preconditioner. */
 export type PreconditionerType = PreconditionerConfig['type'];
 
+/** The options of eigendecomposed Shampoo and eigendecomposed KL-Shampoo. */
+const EIGENDECOMPOSED_OPTION_NAMES = ['eigenbasis', 'qrSteps', 'tolerance', 'rankDeficiency', 'rtol', 'atol'];
+
 /**
  * The options each preconditioner type accepts besides `type`: the one list to extend when a
  * variant gains an option (an unknown key is rejected as a typo).
  */
 export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, readonly string[]>> = {
   'root-inverse': ['method', 'rankDeficiency'],
-  eigendecomposed: [],
-  'eigenvalue-corrected': ['eigenbasis', 'qrSteps', 'tolerance', 'correctionExponent'],
+  eigendecomposed: EIGENDECOMPOSED_OPTION_NAMES,
+  'eigendecomposed-kl-shampoo': EIGENDECOMPOSED_OPTION_NAMES,
+  'eigenvalue-corrected': ['eigenbasis', 'qrSteps', 'tolerance', 'correctionExponent', 'ignoredBasisChangeDims'],
   'kl-shampoo': ['method'],
-  'spectral-descent': ['steps', 'coefficients', 'scaleByDims'],
+  'spectral-descent': ['orthogonalization', 'scaleByNuclearNorm', 'steps', 'coefficients', 'scaleByDims'],
   'sign-descent': ['scale'],
 };
 
@@ -190,13 +192,16 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
     if (rd === 'pseudo-inverse' && epsilon !== 0) invalidParameter(OWNER, 'epsilon', epsilon, "exactly 0 with rankDeficiency 'pseudo-inverse'");
     if (rd === 'pseudo-inverse' && (c.method ?? 'eigen') !== 'eigen') invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen' with rankDeficiency 'pseudo-inverse'");
   }
-  if (c.type === 'eigenvalue-corrected') {
-    if (c.eigenbasis !== undefined && c.eigenbasis !== 'eigh' && c.eigenbasis !== 'qr') invalidParameter(OWNER, 'preconditioner.eigenbasis', c.eigenbasis, "'eigh' or 'qr'");
-    if (c.qrSteps !== undefined) num('preconditioner.qrSteps', c.qrSteps, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
-    if (c.tolerance !== undefined) num('preconditioner.tolerance', c.tolerance, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
-    if (c.correctionExponent !== undefined) num('preconditioner.correctionExponent', c.correctionExponent, (x) => x > 0 && finite(x), 'a finite number > 0');
-  }
   if (c.type === 'spectral-descent') {
+    const orth = c.orthogonalization ?? 'newton-schulz';
+    if (orth !== 'newton-schulz' && orth !== 'svd') invalidParameter(OWNER, 'preconditioner.orthogonalization', orth, "'newton-schulz' or 'svd'");
+    if (c.scaleByNuclearNorm !== undefined) {
+      checkBoolean(OWNER, 'preconditioner.scaleByNuclearNorm', c.scaleByNuclearNorm);
+      if (orth !== 'svd') invalidParameter(OWNER, 'preconditioner.scaleByNuclearNorm', c.scaleByNuclearNorm, "only with orthogonalization 'svd'");
+    }
+    if (orth === 'svd' && (c.steps !== undefined || c.coefficients !== undefined)) {
+      invalidParameter(OWNER, c.steps !== undefined ? 'preconditioner.steps' : 'preconditioner.coefficients', c.steps ?? c.coefficients, "only with orthogonalization 'newton-schulz'");
+    }
     if (c.steps !== undefined) num('preconditioner.steps', c.steps, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
     if (c.coefficients !== undefined && (!Array.isArray(c.coefficients) || c.coefficients.length !== 3 || !c.coefficients.every((x) => typeof x === 'number' && finite(x)))) {
       invalidParameter(OWNER, 'preconditioner.coefficients', c.coefficients, 'three finite numbers [a, b, c]');
@@ -226,7 +231,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const beta3Raw = options.beta3 ?? -1;
   const beta3 = beta3Raw === -1 ? beta1 : num('beta3', beta3Raw, (x) => x >= 0 && x < 1, 'a number in [0, 1), or -1 for beta1');
   const preconditioner = options.preconditioner ?? { type: 'root-inverse' };
-  const pseudo = preconditioner !== null && typeof preconditioner === 'object' && preconditioner.type === 'root-inverse' && preconditioner.rankDeficiency === 'pseudo-inverse';
+  const pseudo = preconditioner !== null && typeof preconditioner === 'object' && 'rankDeficiency' in preconditioner && preconditioner.rankDeficiency === 'pseudo-inverse';
   const epsilon = pseudo
     ? num('epsilon', options.epsilon ?? 0, (x) => x === 0, "exactly 0 with rankDeficiency 'pseudo-inverse'")
     : num('epsilon', options.epsilon ?? 1e-12, (x) => x > 0 && finite(x), "a finite number > 0 (exactly 0 only with rankDeficiency 'pseudo-inverse')");
@@ -281,6 +286,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const useTraceScaling = checkBoolean(OWNER, 'useTraceScaling', options.useTraceScaling ?? false);
   const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && finite(x), 'a finite number > 0');
   const inverseExponentOverride = validateExponentOverride(options.inverseExponentOverride ?? {});
+  checkEigenFamily(OWNER, preconditioner, inverseExponentOverride);
   const numToleratedFailedAmortizedComputations = num(
     'numToleratedFailedAmortizedComputations', options.numToleratedFailedAmortizedComputations ?? 3,
     (x) => Number.isInteger(x) && x >= 0, 'an integer >= 0');

@@ -7,19 +7,16 @@
  * For a task with factor F (n x n, symmetric PSD), bias correction bc and trace exponent tau:
  *   A = F / bc;  if tau > 0: A = A / trace(A)^tau;  a NaN or Inf in A -> status 'non-finite-factor'
  *   'inverse-root': X = (A + eps I)^(-exponent)        (linalg.inverseRoot; pseudo-inverse if eps = 0)
- *   'eigen':        A = Q diag(lambda) Q^T, lambda <- lambda - min(lambda_min, 0) + eps
+ *   'eigen':        A = Q diag(lambda) Q^T, lambda <- lambda - min(lambda_min, 0) + eps, or the
+ *                   previous Q kept when it still diagonalises A within `tolerance`
  *   'eigen-qr':     Q from one or more warm-started QR steps from the previous Q
  *                   (linalg.qrIterationEigenbasis): SOAP's eigenbasis refresh
+ *   (both in eigen-task.ts)
  * A solver that does not converge gives status 'failed' (the caller keeps the previous
  * root); a result with a NaN or Inf gives 'non-finite-root' (the caller throws).
  */
-import {
-  inverseRoot,
-  qrIterationEigenbasis,
-  symmetricEigen,
-  traceScale,
-  unpackSymmetric,
-} from '@shampoo-ts/linalg';
+import { inverseRoot, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
+import { eigenOutcome } from './eigen-task.js';
 
 /** What is computed for a factor. */
 export type RootTaskKind = 'inverse-root' | 'eigen' | 'eigen-qr';
@@ -50,14 +47,14 @@ export interface RootTaskSpec {
   readonly method: InverseRootMethod;
   /** QR steps for 'eigen-qr' (SOAP uses 1). */
   readonly qrSteps: number;
-  /** 'eigen-qr': skip when ||offdiag(Q^T A Q)||_F <= tolerance ||Q^T A Q||_F (0 = never skip). */
+  /** Eigen kinds: keep / stop at Q when ||offdiag(Q^T A Q)||_F <= tolerance ||Q^T A Q||_F, in [0, 1] (0 = never skip). */
   readonly tolerance: number;
 }
 
-/** A task: the spec plus the factor (float64) and, for 'eigen-qr', the previous eigenvectors. */
+/** A task: the spec plus the factor (float64) and, where the kind needs them, the previous eigenvectors. */
 export interface RootTask extends RootTaskSpec {
   readonly factor: Float64Array;
-  /** Previous eigenvectors, n*n row-major (column j = vector j); 'eigen-qr' only. */
+  /** Previous eigenvectors, n*n row-major (column j = vector j); 'eigen-qr', and 'eigen' with tolerance > 0. */
   readonly previousVectors?: Float64Array;
 }
 
@@ -72,7 +69,7 @@ export interface RootOutcome {
   readonly message?: string;
   /** 'inverse-root': X, n*n row-major. */
   readonly root?: Float64Array;
-  /** 'eigen': perturbed eigenvalues, ascending. */
+  /** Eigen kinds: eigenvalues (perturbed, or as computed for the pseudo-inverse), in the order of `vectors`' columns. */
   readonly values?: Float64Array;
   /** 'eigen' / 'eigen-qr': eigenvectors, n*n row-major, column j = vector j. */
   readonly vectors?: Float64Array;
@@ -130,21 +127,7 @@ export function computeRoot(task: RootTask): RootOutcome {
       }
       return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations };
     }
-    if (task.kind === 'eigen') {
-      const e = symmetricEigen(a, n);
-      const values = Float64Array.from(e.values);
-      const shift = Math.min(values[0] ?? 0, 0);
-      for (let i = 0; i < values.length; i++) values[i] = values[i] - shift + task.epsilon;
-      if (!allFinite(values) || !allFinite(e.vectors)) return { key, status: 'non-finite-root', message: `the eigendecomposition of '${key}' contains NaN or Inf` };
-      return { key, status: 'ok', values, vectors: e.vectors };
-    }
-    const previous = task.previousVectors;
-    if (!previous || previous.length !== n * n) {
-      return { key, status: 'failed', message: `'eigen-qr' task '${key}' needs previousVectors of length ${n * n}` };
-    }
-    const e = qrIterationEigenbasis(a, n, previous, { steps: task.qrSteps, tolerance: task.tolerance });
-    if (!allFinite(e.vectors)) return { key, status: 'non-finite-root', message: `the QR eigenbasis of '${key}' contains NaN or Inf` };
-    return { key, status: 'ok', values: e.values, vectors: e.vectors };
+    return eigenOutcome(task, a);
   } catch (err) {
     return { key, status: 'failed', message: `root computation of '${key}' threw: ${(err as Error).message}` };
   }

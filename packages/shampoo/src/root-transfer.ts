@@ -5,17 +5,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RootOutcome, RootTask } from './root-task.js';
 import type { RootRequest, RootResult } from './root-executor.js';
+import { needsPreviousVectors } from './eigen-task.js';
 
 /** Where each task's data sits in the flat download of `flattenRootRequests` (plain data). */
 export interface RootTaskLayout {
   readonly spec: RootRequest['spec'];
   readonly factorLength: number;
-  /** Length of the previous eigenvectors ('eigen-qr' only; 0 otherwise). */
+  /** Length of the previous eigenvectors ('eigen-qr', and 'eigen' with tolerance > 0; 0 otherwise). */
   readonly previousLength: number;
 }
 
 /**
- * Every request's factor (and, for 'eigen-qr', its previous eigenvectors) flattened into
+ * Every request's factor (and, where the task needs them, its previous eigenvectors) flattened into
  * one float32 tensor, owned by the caller, so that one download (sync or async) reads them
  * all; and the layout that `rootTasksFrom` needs to cut the download into tasks.
  */
@@ -23,7 +24,7 @@ export function flattenRootRequests(requests: readonly RootRequest[]): { flat: t
   const parts: tf.Tensor[] = [];
   const layout = requests.map((r) => {
     parts.push(r.factor);
-    const qr = r.spec.kind === 'eigen-qr';
+    const qr = needsPreviousVectors(r.spec);
     if (qr) parts.push(r.previous);
     return { spec: r.spec, factorLength: r.factor.size, previousLength: qr ? r.previous.size : 0 };
   });
@@ -46,7 +47,7 @@ export function rootTasksFrom(values: ArrayLike<number> & { subarray(start: numb
 }
 
 /**
- * Reads every request's factor (and, for 'eigen-qr', its previous eigenvectors) with ONE
+ * Reads every request's factor (and, where the task needs them, its previous eigenvectors) with ONE
  * synchronous download, and returns float64 `RootTask`s that own their arrays.
  */
 export function readRootTasks(requests: readonly RootRequest[]): RootTask[] {

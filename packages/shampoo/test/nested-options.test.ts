@@ -53,8 +53,8 @@ describe('unknown option keys', () => {
       "scaleByShampoo: preconditioner: unknown option 'steps'; allowed options: [type, scale]; got steps = 3",
     );
     shampooRejects(
-      { preconditioner: { type: 'eigendecomposed', eigenbasis: 'qr' } as never },
-      "scaleByShampoo: preconditioner: unknown option 'eigenbasis'; allowed options: [type",
+      { preconditioner: { type: 'eigendecomposed', correctionExponent: 0.5 } as never },
+      "scaleByShampoo: preconditioner: unknown option 'correctionExponent'; allowed options: [type, eigenbasis, qrSteps, tolerance, rankDeficiency, rtol, atol]; got correctionExponent = 0.5",
     );
   });
 

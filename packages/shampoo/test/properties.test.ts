@@ -25,6 +25,7 @@ const variants: PreconditionerConfig[] = [
   { type: 'eigenvalue-corrected' },
   { type: 'eigenvalue-corrected', eigenbasis: 'qr' },
   { type: 'kl-shampoo' },
+  { type: 'eigendecomposed-kl-shampoo', eigenbasis: 'qr' },
 ];
 
 const arbCase = fc.record({

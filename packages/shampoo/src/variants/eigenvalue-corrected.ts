@@ -7,8 +7,12 @@
  *                  (with this step's basis, after the refresh)
  *   precondition:  D~ = D rotated in,  D~ / ((E / bc2)^p + eps)  (p = 1/2, eps outside the root),
  *                  rotated back (Q_L D~ Q_R^T).
- * Dims with exponent 0 are excluded from the rotation. Q = I and E = 0 at first, so before
- * the first root step this is exactly Adam.
+ * p = inverseExponentOverride[order] where given (the reference's per-order override of the
+ * correction exponent), else correctionExponent (1/2 by default). The dims listed in
+ * ignoredBasisChangeDims[order] keep no factor and are not
+ * rotated. The root step's refresh follows eigen-task.ts (including the tolerance that keeps
+ * a basis which still diagonalises the factor). Q = I and E = 0 at first, so before the
+ * first root step this is exactly Adam.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { contractEveryDim, matrixOperator, type DimOperator } from '../kronecker.js';
@@ -24,9 +28,20 @@ export interface EigenvalueCorrectedOptions {
   /** 'eigh': full eigendecomposition; 'qr': warm-started QR steps (SOAP). */
   readonly eigenbasis: 'eigh' | 'qr';
   readonly qrSteps: number;
+  /** Keep / stop at the previous basis within this relative off-diagonal error, in [0, 1] (eigen-task.ts). */
   readonly tolerance: number;
-  /** p in (E / bc2)^p. */
+  /** p in (E / bc2)^p, for orders without an entry in exponentOverride. */
   readonly correctionExponent: number;
+  /** p per tensor order (a validated inverseExponentOverride: one number > 0 per order). Default {}. */
+  readonly exponentOverride?: Readonly<Record<number, unknown>>;
+  /** Dims kept out of the basis change, per tensor order. Default {}. */
+  readonly ignoredBasisChangeDims?: Readonly<Record<number, readonly number[]>>;
+}
+
+/** The correction exponent p of a block of this order. */
+export function correctionExponentOf(order: number, options: Pick<EigenvalueCorrectedOptions, 'correctionExponent' | 'exponentOverride'>): number {
+  const o = options.exponentOverride?.[order];
+  return typeof o === 'number' ? o : options.correctionExponent;
 }
 
 /** Eigenvalue-corrected Shampoo / SOAP (see the module comment). */
@@ -38,7 +53,8 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
     name: options.eigenbasis === 'qr' ? 'soap' : 'eigenvalue-corrected',
     rootKind: kind,
     init(block): VariantState {
-      const on = (i: number) => block.exponents[i] !== 0;
+      const ignored = options.ignoredBasisChangeDims?.[block.shape.length] ?? [];
+      const on = (i: number) => block.exponents[i] !== 0 && !ignored.includes(i);
       return {
         factors: block.shape.map((n, i) => (on(i) ? initFactor(n, settings.packed) : null)),
         vectors: block.shape.map((n, i) => (on(i) ? tf.eye(n) : null)),
@@ -72,13 +88,14 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
       });
       return { ...state, corrected };
     },
-    precondition(_block, state, direction, biasCorrection) {
+    precondition(block, state, direction, biasCorrection) {
       const vectors = state.vectors as Maybe;
+      const p = correctionExponentOf(block.shape.length, options);
       return tf.tidy(() => {
         const inBasis = rotate(direction, vectors, false);
         const e = state.corrected as tf.Tensor;
         const scaled = biasCorrection === 1 ? e : tf.div(e, biasCorrection);
-        const root = options.correctionExponent === 0.5 ? tf.sqrt(scaled) : tf.pow(scaled, options.correctionExponent);
+        const root = p === 0.5 ? tf.sqrt(scaled) : tf.pow(scaled, p);
         return rotate(tf.div(inBasis, tf.add(root, settings.epsilon)), vectors, true);
       });
     },

@@ -21,7 +21,7 @@ export function makeVariant(config: ShampooConfig): ShampooVariant {
     epsilon: config.epsilon,
     traceScalingExponent: config.traceScalingExponent,
     method: (p.type === 'root-inverse' || p.type === 'kl-shampoo') && p.method ? p.method : 'eigen',
-    rankDeficiency: p.type === 'root-inverse' && p.rankDeficiency ? p.rankDeficiency : 'perturbation',
+    rankDeficiency: 'rankDeficiency' in p && p.rankDeficiency ? p.rankDeficiency : 'perturbation',
   };
   switch (p.type) {
     case 'root-inverse':
@@ -29,16 +29,27 @@ export function makeVariant(config: ShampooConfig): ShampooVariant {
     case 'kl-shampoo':
       return rootInverseVariant(settings, true);
     case 'eigendecomposed':
-      return eigendecomposedVariant(settings);
+    case 'eigendecomposed-kl-shampoo':
+      return eigendecomposedVariant(settings, {
+        eigenbasis: p.eigenbasis ?? 'eigh',
+        qrSteps: p.qrSteps ?? 1,
+        tolerance: p.tolerance ?? 0,
+        kl: p.type === 'eigendecomposed-kl-shampoo',
+        rank: { pseudoInverse: p.rankDeficiency === 'pseudo-inverse', rtol: p.rtol ?? null, atol: p.atol ?? 0 },
+      });
     case 'eigenvalue-corrected':
       return eigenvalueCorrectedVariant(settings, {
         eigenbasis: p.eigenbasis ?? 'eigh',
         qrSteps: p.qrSteps ?? 1,
         tolerance: p.tolerance ?? 0,
         correctionExponent: p.correctionExponent ?? 0.5,
+        exponentOverride: config.inverseExponentOverride,
+        ignoredBasisChangeDims: p.ignoredBasisChangeDims ?? {},
       });
     case 'spectral-descent':
       return spectralDescentVariant({
+        orthogonalization: p.orthogonalization ?? 'newton-schulz',
+        scaleByNuclearNorm: p.scaleByNuclearNorm ?? false,
         steps: p.steps ?? 5,
         coefficients: p.coefficients ?? NEWTON_SCHULZ_COEFFICIENTS,
         scaleByDims: p.scaleByDims ?? (() => 1),
