@@ -10,6 +10,7 @@ import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
 import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-choice.js';
 import type { InverseRootMethod } from './root-task.js';
+import { checkRootSolver, type RootSolverSettings } from './root-solver.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
 
@@ -18,7 +19,7 @@ export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
 
 /** Which member of the family preconditions the blocks (section 4). */
 export type PreconditionerConfig =
-  | { readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' }
+  | ({ readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' } & RootSolverSettings)
   | { readonly type: 'eigendecomposed' }
   | {
       readonly type: 'eigenvalue-corrected';
@@ -28,7 +29,7 @@ export type PreconditionerConfig =
       readonly tolerance?: number;
       readonly correctionExponent?: number;
     }
-  | { readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod }
+  | ({ readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod } & Omit<RootSolverSettings, 'rankRtol' | 'rankAtol'>)
   | {
       readonly type: 'spectral-descent';
       readonly steps?: number;
@@ -151,6 +152,9 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
     if (rd === 'pseudo-inverse' && epsilon !== 0) invalidParameter(OWNER, 'epsilon', epsilon, "exactly 0 with rankDeficiency 'pseudo-inverse'");
     if (rd === 'pseudo-inverse' && (c.method ?? 'eigen') !== 'eigen') invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen' with rankDeficiency 'pseudo-inverse'");
   }
+  if (c.type === 'root-inverse' || c.type === 'kl-shampoo') {
+    checkRootSolver(OWNER, c as unknown as Record<string, unknown>, c.method ?? 'eigen', c.type === 'root-inverse' ? c.rankDeficiency ?? 'perturbation' : 'perturbation');
+  }
   if (c.type === 'eigenvalue-corrected') {
     if (c.eigenbasis !== undefined && c.eigenbasis !== 'eigh' && c.eigenbasis !== 'qr') invalidParameter(OWNER, 'preconditioner.eigenbasis', c.eigenbasis, "'eigh' or 'qr'");
     if (c.qrSteps !== undefined) num('preconditioner.qrSteps', c.qrSteps, (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1');
@@ -225,7 +229,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (dtype !== 'float32') invalidParameter(OWNER, 'factorMatrixDtype', dtype, "'float32' (TensorFlow.js has no float64)");
   const useSymmetricPacking = checkBoolean(OWNER, 'useSymmetricPacking', options.useSymmetricPacking ?? true);
   const useTraceScaling = checkBoolean(OWNER, 'useTraceScaling', options.useTraceScaling ?? false);
-  const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && finite(x), 'a finite number > 0');
+  const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
   const inverseExponentOverride = validateExponentOverride(options.inverseExponentOverride ?? {});
   const numToleratedFailedAmortizedComputations = num(
     'numToleratedFailedAmortizedComputations', options.numToleratedFailedAmortizedComputations ?? 3,

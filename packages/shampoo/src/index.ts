@@ -5,6 +5,7 @@ export * from './packing.js';
 export * from './kronecker.js';
 export * from './factors.js';
 export * from './root-task.js';
+export * from './root-solver.js';
 export * from './root-executor.js';
 export * from './root-transfer.js';
 export * from './host-executor.js';

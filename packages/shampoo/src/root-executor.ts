@@ -51,6 +51,8 @@ export interface RootResult {
   /** 'unchecked': computed and selected on the device, status not read back. */
   readonly status: RootStatus | 'unchecked';
   readonly message?: string;
+  /** An accepted result the transform warns about (onWarning), e.g. an iteration that hit its limit. */
+  readonly warning?: string;
   /** 'inverse-root': the n x n root. */
   readonly root?: tf.Tensor;
   /** Eigen kinds: eigenvalues (length n, ascending) where computed. */

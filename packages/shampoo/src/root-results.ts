@@ -3,7 +3,8 @@
  * - 'non-finite-factor' / 'non-finite-root': throw at once (a NaN or Inf got in);
  * - 'failed': warn, keep the previous root; the block's counter of consecutive failing
  *   root steps goes up by one, and past the tolerance the step throws;
- * - 'ok': accepted; a root step with no failure resets the counter to 0;
+ * - 'ok': accepted (with a warning when it carries one); a root step with no failure resets
+ *   the counter to 0;
  * - 'unchecked' (device executor): accepted as is, the counter is left alone.
  */
 import type { RootResult } from './root-executor.js';
@@ -43,6 +44,7 @@ export function acceptRootResults(
       warn(`${owner}: root computation failed at step ${step} for block '${blockKey}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
     } else {
       if (r.status === 'ok') succeeded = true;
+      if (r.warning !== undefined) warn(`${owner}: at step ${step} for block '${blockKey}' dim ${dim}: ${r.warning}`);
       accepted.set(dim, r);
     }
   }
