@@ -26,6 +26,7 @@ export * from './aliases.js';
 export * from './iterate-averaging.js';
 export * from './device-executor.js';
 export * from './device-eigen.js';
+export * from './device-status.js';
 export * from './executor-kind.js';
 export * from './executor-choice.js';
 export * from './root-results.js';

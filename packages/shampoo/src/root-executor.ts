@@ -53,6 +53,11 @@ export interface RootResult {
   readonly message?: string;
   /** An accepted result the transform warns about (onWarning), e.g. an iteration that hit its limit. */
   readonly warning?: string;
+  /**
+   * Statuses of this factor's earlier root steps, oldest first, reported late (device
+   * executors, see device-status.ts): each handled as a status-only result before this one.
+   */
+  readonly earlier?: readonly RootResult[];
   /** 'inverse-root': the n x n root. */
   readonly root?: tf.Tensor;
   /** Eigen kinds: eigenvalues (length n, ascending) where computed. */
