@@ -127,6 +127,33 @@ describe('in the transform: failures counted and thrown as with the host, one st
     expect(r.fallbackReads).toBe(0);
   });
 
+  it('a NaN gradient: the host throws at that step, the device at the next one, naming non-finite-factor; the throw changes nothing and leaks nothing', async () => {
+    const options = { betas: [0, 1] as [number, number], epsilon: 1e-4, maxPreconditionerDim: 3, preconditioner: { type: 'root-inverse' as const, method: 'newton' as const } };
+    const w = tf.zeros([3, 2]);
+    const good = tf.tensor2d([[1, 2], [3, -1], [0.5, 2]]);
+    const bad = tf.tensor2d([[1, Number.NaN], [3, -1], [0.5, 2]]);
+    const host = scaleByShampoo({ ...options, rootExecutor: hostRootExecutor() });
+    let hs = host.init({ w });
+    const [hu, hn] = host.update({ w: good }, hs, { w });
+    disposeTree([hu, hs]);
+    hs = hn;
+    expect(() => host.update({ w: bad }, hs, { w })).toThrow(/contains NaN or Inf at step 2/);
+    const executor = deviceRootExecutor();
+    const device = scaleByShampoo({ ...options, rootExecutor: executor });
+    let ds = device.init({ w });
+    for (const g of [good, bad]) {
+      const [u, next] = device.update({ w: g }, ds, { w });
+      disposeTree([u, ds]);
+      ds = next;
+      await executor.whenReady();
+    }
+    const before = tf.memory().numTensors;
+    expect(() => device.update({ w: good }, ds, { w })).toThrow(/factor 'w#0\/0' contains NaN or Inf \(root step 2, reported at step 3\) at step 3/);
+    await executor.whenReady(); // the status codes of step 3 are kept until their read settles
+    expect(tf.memory().numTensors).toBe(before);
+    disposeTree([hs, ds, w, good, bad]);
+  });
+
   it("lateStatus 'read' gives the same counts in a synchronous loop, with fallback reads", async () => {
     const r = await run('read', false, 6);
     expect(r.failures).toEqual([0, 1, 2, 3]);
