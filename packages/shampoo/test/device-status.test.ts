@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
 import {
+  autoRootExecutor,
   computeRoot,
   deviceRootExecutor,
   hostRootExecutor,
@@ -152,6 +153,25 @@ describe('in the transform: failures counted and thrown as with the host, one st
     await executor.whenReady(); // the status codes of step 3 are kept until their read settles
     expect(tf.memory().numTensors).toBe(before);
     disposeTree([hs, ds, w, good, bad]);
+  });
+
+  it("rootExecutor 'auto' on a GPU backend exposes the device's whenReady, so model.fit-style loops can await it", async () => {
+    const executor = autoRootExecutor({ backendName: () => 'webgpu', device: { residualTolerance: 1e-30 } });
+    const tx = scaleByShampoo({ betas: [0, 1], epsilon: 1e-4, maxPreconditionerDim: 3, rootExecutor: executor, onWarning: () => undefined });
+    const w = tf.zeros([3, 2]);
+    const g = tf.tensor2d([[1, 2], [3, -1], [0.5, 2]]);
+    let state = tx.init({ w });
+    expect(executor.chosen).toBe('device-float32');
+    const failures: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      const [u, next] = tx.update({ w: g }, state, { w });
+      disposeTree([u, state]);
+      state = next;
+      failures.push((state as ShampooState).blocks['w#0'].failures);
+      await executor.whenReady();
+    }
+    expect(failures).toEqual([0, 1, 2]);
+    disposeTree([state, w, g]);
   });
 
   it("lateStatus 'read' gives the same counts in a synchronous loop, with fallback reads", async () => {
