@@ -14,7 +14,9 @@
  * so failure counts do not depend on timing. With `lateStatus: 'read'` a read that has not
  * arrived at s + 1 is made synchronously instead (`fallbackReads` counts these; never on
  * webgpu in Node, where synchronous reads fail), which makes t = s + 1 in every loop. A code
- * tensor is kept until its read settles (one per root step whose read is in flight).
+ * tensor is kept until its read settles (one per root step whose read is in flight). A step
+ * that threw and is run again (collect called again for the same step) gets the same late
+ * statuses again, so it throws again as the host would.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { RootResult } from './root-executor.js';
@@ -77,6 +79,7 @@ export type LateStatus = 'defer' | 'read';
 export function deviceStatusBook(lateStatus: LateStatus = 'defer'): DeviceStatusBook {
   const batches: Batch[] = [];
   let fallbackReads = 0;
+  let redelivery: { step: number; earlier: Map<string, RootResult[]> } | null = null;
   const release = (b: Batch) => {
     if (b.codes !== null) {
       b.codes.dispose();
@@ -120,7 +123,9 @@ export function deviceStatusBook(lateStatus: LateStatus = 'defer'): DeviceStatus
           }
         }
       }
-      const earlier = new Map<string, RootResult[]>();
+      // A step retried after it threw (collect called again for the same step) gets the same late statuses.
+      if (redelivery !== null && redelivery.step !== step) redelivery = null;
+      const earlier = new Map<string, RootResult[]>(redelivery?.earlier ?? []);
       // In submission order: the segments before `step` of the batches that have arrived.
       while (batches.length > 0 && batches[0].values !== null) {
         const b = batches[0];
@@ -136,6 +141,7 @@ export function deviceStatusBook(lateStatus: LateStatus = 'defer'): DeviceStatus
         batches.shift();
       }
       if (earlier.size === 0) return results;
+      redelivery = { step, earlier: new Map(earlier) };
       const out = results.map((r) => {
         const e = earlier.get(r.key);
         if (e === undefined) return r;

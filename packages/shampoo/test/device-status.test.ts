@@ -152,6 +152,11 @@ describe('in the transform: failures counted and thrown as with the host, one st
     expect(() => device.update({ w: good }, ds, { w })).toThrow(/factor 'w#0\/0' contains NaN or Inf \(root step 2, reported at step 3\) at step 3/);
     await executor.whenReady(); // the status codes of step 3 are kept until their read settles
     expect(tf.memory().numTensors).toBe(before);
+    // the state is unchanged: running step 3 again throws again, as on the host
+    expect(() => host.update({ w: bad }, hs, { w })).toThrow(/contains NaN or Inf at step 2/);
+    expect(() => device.update({ w: good }, ds, { w })).toThrow(/root step 2, reported at step 3\) at step 3/);
+    await executor.whenReady();
+    expect(tf.memory().numTensors).toBe(before);
     disposeTree([hs, ds, w, good, bad]);
   });
 
