@@ -6,17 +6,19 @@ import { multiply } from './matmul.js';
 import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
 import { congruence } from './congruence.js';
-import { allFinite, inverseRootResidual, type RootResult } from './rootResult.js';
+import { allFinite, inverseRootResidual, type RootResult, type Termination } from './rootResult.js';
 import { inverseRootScalar } from './scalarPower.js';
 import type { SymmetricEigen } from './symmetricEigen.js';
 
 /**
  * How a singular or indefinite matrix is made invertible (the reference's
  * RankDeficientStabilityConfig):
- * - perturbation: damp by epsilon. With `perturbBeforeComputation` (default true, the
- *   reference default) the eigendecomposition is of A + eps I, and if its smallest
- *   eigenvalue is still below eps the spectrum is shifted, lambda <- lambda - lambda_min + eps.
- *   With false, A itself is decomposed and lambda <- lambda - min(lambda_min, 0) + eps.
+ * - perturbation: damp by eps = max(relativeEpsilon * lambda_max(A), epsilon) (relativeEpsilon
+ *   0 by default, so eps = epsilon). With `perturbBeforeComputation` (default true, the
+ *   reference default) the eigendecomposition is of A + epsilon I (then shifted by
+ *   eps - epsilon, which leaves the eigenvectors alone), and if its smallest eigenvalue is
+ *   still below eps the spectrum is shifted, lambda <- lambda - lambda_min + eps. With false,
+ *   A itself is decomposed and lambda <- lambda - min(lambda_min, 0) + eps.
  * - pseudo-inverse: epsilon must be 0; eigenvalues <= max(rtol * max(lambda_max, 0), atol)
  *   map to 0 and the rest to lambda^(-1/r). rtol and atol default to 0 (the reference's
  *   defaults: only eigenvalues <= 0 are dropped); n * 2^-52 is the usual numerical-rank rtol.
@@ -41,7 +43,12 @@ export interface InverseRootOptions {
   tolerance?: number;
   /** 'higher-order' only: default 3. */
   order?: number;
-  /** 'higher-order' only: relative epsilon (ridge max(relativeEpsilon ||A||_inf, epsilon)). Default 0. */
+  /**
+   * Relative epsilon >= 0: the damping is max(relativeEpsilon * lambda_max, epsilon), with
+   * lambda_max the largest eigenvalue of A ('eigen', exact) or its bound ||A||_inf
+   * ('higher-order', as the reference). Not supported by 'newton' or the pseudo-inverse
+   * (must be 0 there). Default 0.
+   */
   relativeEpsilon?: number;
   /** 'eigen' only: measure the residual (about 3n^3 extra flops); false reports NaN. Default true. */
   measureResidual?: boolean;
@@ -63,16 +70,30 @@ export interface InverseRootOptions {
  * - 'newton': coupledNewtonInverseRoot on A + eps I (integer r).
  * - 'higher-order': coupledHigherOrderInverseRoot (rational r, epsilon and relativeEpsilon).
  *
+ * The coupled methods also report how the iteration ended (`termination`): a Newton run that
+ * hit maxIterations has converged = false and termination 'max-iterations' but a usable,
+ * finite root (the reference uses it, with a warning).
+ *
  * Throws (naming the argument and value) on: a not n x n, NaN/Inf, not symmetric within
- * symmetryTolerance, root <= 0, epsilon < 0, pseudo-inverse with epsilon != 0, pseudo-inverse
- * with an iterative method, unknown method/mode. Never throws for non-convergence.
+ * symmetryTolerance, root <= 0, epsilon < 0, relativeEpsilon < 0 (or != 0 with 'newton' or
+ * the pseudo-inverse), pseudo-inverse with epsilon != 0, pseudo-inverse with an iterative
+ * method, unknown method/mode. Never throws for non-convergence.
  */
-export function inverseRoot(a: Float64Array, n: number, options: InverseRootOptions): RootResult & { eigen?: SymmetricEigen } {
+export function inverseRoot(
+  a: Float64Array,
+  n: number,
+  options: InverseRootOptions,
+): RootResult & { eigen?: SymmetricEigen; termination?: Termination } {
   const fn = 'inverseRoot';
-  const { root, epsilon = 0, method = 'eigen', rankDeficiency = { mode: 'perturbation' } } = options;
+  const { root, epsilon = 0, relativeEpsilon = 0, method = 'eigen', rankDeficiency = { mode: 'perturbation' } } = options;
   checkSymmetricMatrix(fn, 'a', a, n, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
   checkPositive(fn, 'root', root);
   checkNonNegative(fn, 'epsilon', epsilon);
+  checkNonNegative(fn, 'relativeEpsilon', relativeEpsilon);
+  if (relativeEpsilon !== 0 && (method === 'newton' || rankDeficiency?.mode === 'pseudo-inverse')) {
+    const what = method === 'newton' ? "method 'newton'" : "rankDeficiency.mode 'pseudo-inverse'";
+    throw new Error(`${fn}: relativeEpsilon = ${relativeEpsilon} must be 0 with ${what}; allowed with method 'eigen' or 'higher-order' and perturbation`);
+  }
   checkChoice(fn, 'method', method, ['eigen', 'newton', 'higher-order'] as const);
   checkChoice(fn, 'rankDeficiency.mode', rankDeficiency?.mode, ['perturbation', 'pseudo-inverse'] as const);
   if (rankDeficiency.mode === 'pseudo-inverse') {
@@ -94,22 +115,22 @@ export function inverseRoot(a: Float64Array, n: number, options: InverseRootOpti
     const ar = addToDiagonal(symmetrize(a, n), n, epsilon);
     checkFinite(fn, 'a + epsilon I', ar, n);
     const r = runCoupledNewton(ar, n, root, maxIterations, tolerance, options.measureResidual ?? true);
-    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged };
+    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged, termination: r.termination };
   }
   if (method === 'higher-order') {
     rationalRoot(fn, root);
     const r = coupledHigherOrderInverseRoot(a, n, {
       root,
       epsilon,
-      relativeEpsilon: options.relativeEpsilon ?? 0,
+      relativeEpsilon,
       order: options.order ?? 3,
       maxIterations: options.maxIterations ?? 100,
       tolerance: options.tolerance ?? 1e-8,
       symmetryTolerance: options.symmetryTolerance,
     });
-    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged };
+    return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged, termination: r.termination };
   }
-  return eigenInverseRoot(symmetrize(a, n), n, root, epsilon, rankDeficiency, options);
+  return eigenInverseRoot(symmetrize(a, n), n, root, epsilon, relativeEpsilon, rankDeficiency, options);
 }
 
 function eigenInverseRoot(
@@ -117,6 +138,7 @@ function eigenInverseRoot(
   n: number,
   root: number,
   epsilon: number,
+  relativeEpsilon: number,
   rankDeficiency: RankDeficiency,
   options: InverseRootOptions,
 ): RootResult & { eigen: SymmetricEigen } {
@@ -139,8 +161,12 @@ function eigenInverseRoot(
   checkFinite('inverseRoot', 'a + epsilon I', ar, n);
   const eigen = symmetricEigen(ar, n, { kernel });
   const lambda = Float64Array.from(eigen.values);
-  const lambdaMin = n > 0 ? lambda[0] : 0;
-  const shift = before ? (lambdaMin < epsilon ? epsilon - lambdaMin : 0) : epsilon - Math.min(lambdaMin, 0);
+  // The damping eps = max(relativeEpsilon lambda_max(A), epsilon); the decomposed matrix is A + epsilon I when `before`.
+  const lambdaMaxOfA = n > 0 ? lambda[n - 1] - (before ? epsilon : 0) : 0;
+  const eps = Math.max(relativeEpsilon * lambdaMaxOfA, epsilon);
+  const extra = before ? eps - epsilon : 0;
+  const lambdaMin = n > 0 ? lambda[0] + extra : 0;
+  const shift = before ? extra + (lambdaMin < eps ? eps - lambdaMin : 0) : eps - Math.min(lambdaMin, 0);
   const f = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     lambda[j] += shift;
@@ -150,7 +176,7 @@ function eigenInverseRoot(
   const converged = allFinite(x);
   let residual = converged ? NaN : Infinity;
   if (measure && converged) {
-    const perturbed = before ? ar : addToDiagonal(a, n, epsilon);
+    const perturbed = before && extra === 0 ? ar : addToDiagonal(a, n, eps);
     residual = Number.isInteger(root) && root <= 64
       ? inverseRootResidual(perturbed, x, n, root)
       : inverseResidualFromSpectrum(perturbed, eigen.vectors, lambda, n, kernel);

@@ -125,6 +125,27 @@ describe('traceScale', () => {
     );
   });
 
+  it('minTrace clamps the trace from below: A * max(trace, minTrace)^(-exponent), for random SPD of many scales, and for a negative trace', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10 }), fc.integer(), fc.double({ min: 0.05, max: 1, noNaN: true }), fc.constantFrom(1e-12, 1e-6, 1, 1e3), (n, seed, exponent, scale) => {
+        const m = spdWithCondition({ n, cond: 1e4, seed, scale });
+        let t = 0;
+        for (let i = 0; i < n; i++) t += m.a[i * n + i];
+        for (const minTrace of [t / 10, 10 * t]) {
+          const out = traceScale(m.a, n, exponent, minTrace);
+          const factor = Math.pow(Math.max(t, minTrace), -exponent);
+          for (let i = 0; i < n * n; i++) expect(Math.abs(out[i] - m.a[i] * factor)).toBeLessThanOrEqual(8 * EPS * Math.abs(m.a[i] * factor));
+        }
+      }),
+      { numRuns: 40 },
+    );
+    // trace -1e-9 (rounding in a nearly singular factor) with minTrace 1e-4: scaled by 1e-4^(-1/2) = 100, not rejected
+    const slightlyIndefinite = Float64Array.from([1e-9, 0, 0, -2e-9]);
+    const scaled = traceScale(slightlyIndefinite, 2, 0.5, 1e-4);
+    [1e-7, 0, 0, -2e-7].forEach((want, i) => expect(Math.abs(scaled[i] - want)).toBeLessThanOrEqual(4 * EPS * Math.abs(want)));
+    expect(() => traceScale(slightlyIndefinite, 2, 0.5, -1)).toThrow(/traceScale: minTrace/);
+  });
+
   it('default exponent 0.5; the zero matrix is returned unchanged (a copy)', () => {
     const a = Float64Array.from([4, 0, 0, 12]);
     expect(Array.from(traceScale(a, 2))).toEqual([1, 0, 0, 3]);

@@ -82,6 +82,28 @@ describe('inverseRoot, method eigen', () => {
     expect(relativeError(res.root, exactRoot(m.q, Float64Array.from(m.eigenvalues, (l) => l + eps), 10, 2))).toBeLessThan(1e-12);
   });
 
+  it('relative epsilon: random SPD (cond 1..1e10), the root of A + max(rel lambda_max, eps) I, before and after the computation', () => {
+    fc.assert(
+      fc.property(arbSpd({ maxN: 24, maxCond: 1e10 }), fc.constantFrom(1e-8, 1e-4, 1e-2), fc.constantFrom(0, 1e-12, 1e-3), fc.boolean(), (m, rel, eps, before) => {
+        const lambdaMax = Math.max(...m.eigenvalues);
+        const damping = Math.max(rel * lambdaMax, eps);
+        const res = inverseRoot(m.a, m.n, { root: 2, epsilon: eps, relativeEpsilon: rel, rankDeficiency: { mode: 'perturbation', perturbBeforeComputation: before } });
+        const shifted = Float64Array.from(m.eigenvalues, (l) => l + damping);
+        // the damped condition number is at most (1 + rel) / rel
+        expect(relativeError(res.root, exactRoot(m.q, shifted, m.n, 2))).toBeLessThanOrEqual(64 * m.n * EPS * (1 + 1 / rel));
+        expect(res.residual).toBeLessThanOrEqual(64 * m.n * EPS * (1 + 1 / rel));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('relative epsilon is refused with Newton and with the pseudo-inverse, naming it', () => {
+    const a = Float64Array.from([2, 0, 0, 1]);
+    expect(() => inverseRoot(a, 2, { root: 2, relativeEpsilon: 1e-3, method: 'newton' })).toThrow(/inverseRoot: relativeEpsilon = 0.001 must be 0 with method 'newton'/);
+    expect(() => inverseRoot(a, 2, { root: 2, relativeEpsilon: 1e-3, rankDeficiency: { mode: 'pseudo-inverse' } })).toThrow(/relativeEpsilon = 0.001 must be 0 with rankDeficiency.mode 'pseudo-inverse'/);
+    expect(() => inverseRoot(a, 2, { root: 2, relativeEpsilon: -1 })).toThrow(/relativeEpsilon/);
+  });
+
   it('pseudo-inverse of low-rank G G^T: zero on the null space, the inverse root on the range, Penrose residual small', () => {
     fc.assert(
       fc.property(arbLowRank({ minN: 2, maxN: 24, eps: [0] }), fc.constantFrom(1, 2, 4), (m, r) => {
@@ -183,6 +205,20 @@ describe('coupled Newton', () => {
     expect(res.iterations).toBe(3);
     expect(res.residual).toBeGreaterThan(1e-3);
     expect(Math.abs(res.residual - naiveRootResidual(m.a, res.root, 16, 4))).toBeLessThan(1e-6 * res.residual);
+  });
+
+  it('inverseRoot reports how the iteration ended: a Newton run cut at maxIterations is finite, termination max-iterations', () => {
+    fc.assert(
+      fc.property(arbSpd({ minN: 2, maxN: 16, minCond: 1e4, maxCond: 1e8 }), (m) => {
+        const cut = inverseRoot(m.a, m.n, { root: 2, method: 'newton', maxIterations: 3 });
+        expect(cut.converged).toBe(false);
+        expect(cut.termination).toBe('max-iterations');
+        expect(cut.root.every(Number.isFinite)).toBe(true);
+        const full = inverseRoot(m.a, m.n, { root: 2, method: 'newton' });
+        expect(full.termination).toBe('converged');
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('epsilon: the root of A + eps I', () => {

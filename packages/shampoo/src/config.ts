@@ -10,6 +10,7 @@ import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
 import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-choice.js';
 import type { InverseRootMethod } from './root-task.js';
+import { checkRootSolver, ROOT_SOLVER_KEYS, type RootSolverSettings } from './root-solver.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
 import { descentOverrides } from './descent-settings.js';
@@ -21,10 +22,10 @@ export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
 
 /** Which member of the family preconditions the blocks (section 4). */
 export type PreconditionerConfig =
-  | { readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' }
+  | ({ readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' } & RootSolverSettings)
   | EigendecomposedConfig
   | EigenvalueCorrectedConfig
-  | { readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod }
+  | ({ readonly type: 'kl-shampoo'; readonly method?: InverseRootMethod } & Omit<RootSolverSettings, 'rankRtol' | 'rankAtol'>)
   | {
       readonly type: 'spectral-descent';
       /** 'newton-schulz' (default): `steps` quintic iterations; 'svd': the exact U V^T of the block (float64 on the host). */
@@ -41,18 +42,18 @@ export type PreconditionerConfig =
 export type PreconditionerType = PreconditionerConfig['type'];
 
 /** The options of eigendecomposed Shampoo and eigendecomposed KL-Shampoo. */
-const EIGENDECOMPOSED_OPTION_NAMES = ['eigenbasis', 'qrSteps', 'tolerance', 'rankDeficiency', 'rtol', 'atol'];
+const EIGENDECOMPOSED_OPTION_NAMES = ['eigenbasis', 'qrSteps', 'tolerance', 'rankDeficiency', 'rankRtol', 'rankAtol'];
 
 /**
  * The options each preconditioner type accepts besides `type`: the one list to extend when a
  * variant gains an option (an unknown key is rejected as a typo).
  */
 export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, readonly string[]>> = {
-  'root-inverse': ['method', 'rankDeficiency'],
+  'root-inverse': ['method', 'rankDeficiency', ...ROOT_SOLVER_KEYS],
   eigendecomposed: EIGENDECOMPOSED_OPTION_NAMES,
   'eigendecomposed-kl-shampoo': EIGENDECOMPOSED_OPTION_NAMES,
   'eigenvalue-corrected': ['eigenbasis', 'qrSteps', 'tolerance', 'correctionExponent', 'ignoredBasisChangeDims'],
-  'kl-shampoo': ['method'],
+  'kl-shampoo': ['method', ...ROOT_SOLVER_KEYS.filter((k) => k !== 'rankRtol' && k !== 'rankAtol')],
   'spectral-descent': ['orthogonalization', 'scaleByNuclearNorm', 'steps', 'coefficients', 'scaleByDims'],
   'sign-descent': ['scale'],
 };
@@ -192,6 +193,9 @@ function checkPreconditioner(p: unknown, epsilon: number): PreconditionerConfig 
     if (rd === 'pseudo-inverse' && epsilon !== 0) invalidParameter(OWNER, 'epsilon', epsilon, "exactly 0 with rankDeficiency 'pseudo-inverse'");
     if (rd === 'pseudo-inverse' && (c.method ?? 'eigen') !== 'eigen') invalidParameter(OWNER, 'preconditioner.method', c.method, "'eigen' with rankDeficiency 'pseudo-inverse'");
   }
+  if (c.type === 'root-inverse' || c.type === 'kl-shampoo') {
+    checkRootSolver(OWNER, c as unknown as Record<string, unknown>, c.method ?? 'eigen', c.type === 'root-inverse' ? c.rankDeficiency ?? 'perturbation' : 'perturbation');
+  }
   if (c.type === 'spectral-descent') {
     const orth = c.orthogonalization ?? 'newton-schulz';
     if (orth !== 'newton-schulz' && orth !== 'svd') invalidParameter(OWNER, 'preconditioner.orthogonalization', orth, "'newton-schulz' or 'svd'");
@@ -284,7 +288,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (dtype !== 'float32') invalidParameter(OWNER, 'factorMatrixDtype', dtype, "'float32' (TensorFlow.js has no float64)");
   const useSymmetricPacking = checkBoolean(OWNER, 'useSymmetricPacking', options.useSymmetricPacking ?? true);
   const useTraceScaling = checkBoolean(OWNER, 'useTraceScaling', options.useTraceScaling ?? false);
-  const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && finite(x), 'a finite number > 0');
+  const traceExp = num('traceScalingExponent', options.traceScalingExponent ?? 0.5, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
   const inverseExponentOverride = validateExponentOverride(options.inverseExponentOverride ?? {});
   checkEigenFamily(OWNER, preconditioner, inverseExponentOverride);
   const numToleratedFailedAmortizedComputations = num(

@@ -21,10 +21,13 @@
  * as the host executor perturbs exact ones, lambda <- lambda - min(min_j lambda_j, 0) +
  * epsilon. A non-finite result (a NaN or Inf in the factor) keeps the previous
  * eigenvectors with eigenvalues 1, so that factor is left unpreconditioned; all of it is
- * decided on the device, without a readback (results come back 'unchecked').
+ * decided on the device, without a readback (results come back 'unchecked'), and the
+ * status ('non-finite-factor', 'non-finite-root' or 'ok', the host's contract) follows one
+ * step later, as for deviceRootExecutor (device-status.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { deviceMatrix } from './device-executor.js';
+import { checkLateStatus, deviceMatrix, describeDeviceStatus, type DeviceRootExecutor } from './device-executor.js';
+import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
 import type { RootExecutor, RootRequest, RootResult } from './root-executor.js';
 import { checkWith, invalidParameter } from './validate.js';
 
@@ -43,6 +46,8 @@ export function defaultDeviceEigenSweeps(n: number): number {
 export interface DeviceEigenOptions {
   /** Jacobi sweeps per root step (integer >= 1). Default defaultDeviceEigenSweeps(n) for each factor size n. */
   sweeps?: number;
+  /** How late statuses of 'eigen' tasks are reported (device-status.ts): 'defer' (default) or 'read'. */
+  lateStatus?: LateStatus;
 }
 
 /** One round of the schedule: each index's partner, and sigma = +1 for the first of its pair, -1 for the second. */
@@ -157,39 +162,40 @@ export function jacobiEigenTensors(a: readonly tf.Tensor2D[], q0: readonly tf.Te
   return out as unknown as Array<{ values: tf.Tensor1D; vectors: tf.Tensor2D }>;
 }
 
-/** The result of one 'eigen' request: perturbed, and the fallback where not finite. */
-function eigenResult(r: RootRequest, values: tf.Tensor1D, vectors: tf.Tensor2D): RootResult {
-  const [v, q] = tf.tidy(() => {
+/** The result of one 'eigen' request of matrix `a`: perturbed, the fallback where not finite, and its status code. */
+function eigenResult(r: RootRequest, a: tf.Tensor2D, values: tf.Tensor1D, vectors: tf.Tensor2D): RootResult & { code: tf.Scalar } {
+  const [v, q, code] = tf.tidy(() => {
     const perturbed = tf.add(tf.sub(values, tf.minimum(tf.min(values), 0)), r.spec.epsilon);
-    const finite = tf.logicalAnd(tf.all(tf.isFinite(perturbed)), tf.all(tf.isFinite(vectors)));
-    return [tf.where(finite, perturbed, tf.onesLike(perturbed)), tf.where(finite, vectors, r.previous)];
+    const finite = tf.logicalAnd(allFiniteTensor(perturbed), allFiniteTensor(vectors));
+    return [tf.where(finite, perturbed, tf.onesLike(perturbed)), tf.where(finite, vectors, r.previous), deviceStatusCode(allFiniteTensor(a), finite, finite)];
   });
-  return { key: r.spec.key, status: 'unchecked', values: v as tf.Tensor1D, vectors: q as tf.Tensor2D };
+  return { key: r.spec.key, status: 'unchecked', values: v as tf.Tensor1D, vectors: q as tf.Tensor2D, code: code as tf.Scalar };
 }
 
 /** Solves every 'eigen' request, one batch per padded size. */
-function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined): RootResult[] {
+function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined): Array<RootResult & { code: tf.Scalar }> {
   const groups = new Map<number, RootRequest[]>();
   for (const r of requests) {
     const m = jacobiPaddedSize(r.spec.n);
     groups.set(m, [...(groups.get(m) ?? []), r]);
   }
-  const results = new Map<string, RootResult>();
+  const results = new Map<string, RootResult & { code: tf.Scalar }>();
   for (const [m, group] of groups) {
     const out = tf.tidy(() => {
-      const solved = jacobiEigenTensors(group.map((r) => deviceMatrix(r)), group.map((r) => r.previous as tf.Tensor2D), sweeps ?? defaultDeviceEigenSweeps(m));
-      return group.map((r, i) => eigenResult(r, solved[i].values, solved[i].vectors)) as unknown as tf.TensorContainer;
-    }) as unknown as RootResult[];
+      const matrices = group.map((r) => deviceMatrix(r));
+      const solved = jacobiEigenTensors(matrices, group.map((r) => r.previous as tf.Tensor2D), sweeps ?? defaultDeviceEigenSweeps(m));
+      return group.map((r, i) => eigenResult(r, matrices[i], solved[i].values, solved[i].vectors)) as unknown as tf.TensorContainer;
+    }) as unknown as Array<RootResult & { code: tf.Scalar }>;
     for (const res of out) results.set(res.key, res);
   }
-  return requests.map((r) => results.get(r.spec.key) as RootResult);
+  return requests.map((r) => results.get(r.spec.key)!);
 }
 
 /**
  * `device` (an executor with delay 0, such as deviceRootExecutor()) extended with 'eigen'
  * tasks solved on the device as described above. Other requests go to `device` unchanged.
  */
-export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOptions = {}): RootExecutor {
+export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOptions = {}): DeviceRootExecutor {
   const owner = 'withDeviceEigen';
   const sweeps = options.sweeps === undefined ? undefined : checkWith(owner, 'sweeps', options.sweeps, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
   if (device === null || typeof device !== 'object' || typeof device.submit !== 'function') {
@@ -197,6 +203,8 @@ export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOption
   }
   if (device.delay !== 0) invalidParameter(owner, 'device.delay', device.delay, '0 (results are collected in the same step)');
   const pending = new Map<number, RootResult[]>();
+  const book = deviceStatusBook(checkLateStatus(owner, options.lateStatus ?? 'defer'));
+  const inner = device as Partial<DeviceRootExecutor>;
   const release = (results: readonly RootResult[]) =>
     tf.dispose(results.flatMap((s) => [s.root, s.values, s.vectors]).filter((t): t is tf.Tensor => t !== undefined));
   return {
@@ -206,19 +214,31 @@ export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOption
     get lastTimings() {
       return device.lastTimings;
     },
+    get fallbackReads() {
+      return book.fallbackReads + (inner.fallbackReads ?? 0);
+    },
+    async whenReady() {
+      await Promise.all([book.whenReady(), inner.whenReady?.()]);
+    },
     submit(step, requests) {
       const eigen = requests.filter((r) => r.spec.kind === 'eigen');
       const others = requests.filter((r) => r.spec.kind !== 'eigen');
       device.submit(step, others);
-      const results = [...device.collect(step), ...(eigen.length > 0 ? solveEigen(eigen, sweeps) : [])];
+      const solved = eigen.length > 0 ? solveEigen(eigen, sweeps) : [];
+      if (solved.length > 0) {
+        const codes = tf.stack(solved.map((s) => s.code));
+        tf.dispose(solved.map((s) => s.code));
+        book.record(step, solved.map((s) => s.key), codes, describeDeviceStatus);
+      }
       const stale = pending.get(step);
       if (stale) release(stale);
-      pending.set(step, results);
+      pending.set(step, solved.map(({ code: _code, ...result }) => result));
     },
     collect(step) {
       const due = pending.get(step) ?? [];
       pending.delete(step);
-      return due;
+      // The device has delay 0: its results for `step` (and its late statuses) are ready now.
+      return book.attach(step, [...device.collect(step), ...due]);
     },
   };
 }

@@ -1,33 +1,46 @@
 /**
  * The on-device float32 root executor, for GPU backends where a synchronous readback is
  * slow or impossible (webgpu in Node). Everything stays on the device:
- *   A = F / bc (unpacked by a gather), A <- A / trace(A)^tau when trace scaling is on;
+ *   A = F / bc (unpacked by a gather), A <- A / max(trace(A), eps)^tau when trace scaling is on;
  *   'inverse-root': X = coupled Newton for (A + eps I)^(-1/r) (@shampoo-ts/linalg
- *     newtonInverseRootTensor), accepted where the measured residual max|A_r X^r - I| is
- *     finite and <= residualTolerance, else the previous root is kept (tf.where on a
- *     device scalar);
+ *     newtonInverseRootTensor), min(maxIterations, spec.solver.newton.maxIterations) steps,
+ *     Newton tolerance spec.solver.newton.tolerance unless `tolerance` is given; accepted
+ *     where the measured residual max|A_r X^r - I| is finite and <= residualTolerance, else
+ *     the previous root is kept (tf.where on a device scalar);
  *   'eigen-qr': qrSteps warm-started QR steps (qrIterationStepTensor), accepted where the
  *     result is finite.
  * The accept/keep decision is made on the device, so results come back with status
- * 'unchecked' and the transform does not count failures (see docs/algorithms.md). Newton
- * needs an integer r = 1/exponent; full eigendecompositions ('eigen') have no tfjs kernel:
- * withDeviceEigen (device-eigen.ts) adds them, by Jacobi on the device.
+ * 'unchecked'. Their statuses, under the host's contract ('non-finite-factor',
+ * 'non-finite-root', 'failed', 'ok'), follow one step later through an asynchronous read of
+ * one code per task (device-status.ts). Newton needs an integer r = 1/exponent; full
+ * eigendecompositions ('eigen') have no tfjs kernel: withDeviceEigen (device-eigen.ts) adds
+ * them, by Jacobi on the device.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { newtonInverseRootTensor, qrIterationStepTensor } from '@shampoo-ts/linalg';
 import { unpackSymmetricTensor } from './packing.js';
 import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
-import { rootOrder } from './root-task.js';
-import { checkWith } from './validate.js';
+import { rootOrder, type RootStatus } from './root-task.js';
+import { NEWTON_DEFAULTS } from './root-solver.js';
+import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
+import { checkWith, invalidParameter } from './validate.js';
 
 /** Options of the device executor. */
 export interface DeviceRootExecutorOptions {
-  /** Newton steps (all run: stopping early would need a readback). Default 40. */
+  /** Newton steps at most (all run: stopping early would need a readback); the spec's newton.maxIterations caps it too. Default 40. */
   maxIterations?: number;
-  /** Newton's own stopping tolerance on max|M - I|. Default 1e-6. */
+  /** Newton's own stopping tolerance on max|M - I|. Default: the spec's newton.tolerance (1e-6). */
   tolerance?: number;
   /** A root is accepted when its measured float32 residual is <= this. Default 0.1. */
   residualTolerance?: number;
+  /** How statuses whose read has not arrived are reported (device-status.ts): 'defer' (default) or 'read'. */
+  lateStatus?: LateStatus;
+}
+
+/** Checks a lateStatus option. */
+export function checkLateStatus(owner: string, value: unknown): LateStatus {
+  if (value !== 'defer' && value !== 'read') invalidParameter(owner, 'lateStatus', value, "'defer' or 'read'");
+  return value;
 }
 
 /** The scaled factor A of a request, on the device: F / bc (unpacked), then A / trace(A)^tau when tau > 0. */
@@ -37,44 +50,56 @@ export function deviceMatrix(r: RootRequest): tf.Tensor2D {
     let a = packed ? unpackSymmetricTensor(r.factor, n) : tf.reshape(r.factor, [n, n]);
     if (biasCorrection !== 1) a = tf.div(a, biasCorrection);
     if (traceScalingExponent > 0) {
-      const trace = tf.sum(tf.mul(a, tf.eye(n)));
+      const trace = tf.maximum(tf.sum(tf.mul(a, tf.eye(n))), r.spec.epsilon);
       a = tf.where(tf.greater(trace, 0), tf.div(a, tf.pow(trace, traceScalingExponent)), a);
     }
     return a as tf.Tensor2D;
   });
 }
 
-/** Float32 root computation on the device, no readback (see the module comment). */
-export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): RootExecutor {
+/** A device executor: a RootExecutor whose statuses arrive one step late (device-status.ts). */
+export interface DeviceRootExecutor extends RootExecutor {
+  /** Resolves when every status read in flight has arrived (await it between steps to avoid fallback reads). */
+  whenReady(): Promise<void>;
+  /** Status reads that had not arrived when due and were read synchronously. */
+  readonly fallbackReads: number;
+}
+
+/** Float32 root computation on the device, no readback of roots (see the module comment). */
+export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): DeviceRootExecutor {
   const owner = 'deviceRootExecutor';
   const maxIterations = checkWith(owner, 'maxIterations', options.maxIterations ?? 40, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
-  const tolerance = checkWith(owner, 'tolerance', options.tolerance ?? 1e-6, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
+  const tolerance = options.tolerance === undefined ? undefined : checkWith(owner, 'tolerance', options.tolerance, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
   const residualTolerance = checkWith(owner, 'residualTolerance', options.residualTolerance ?? 0.1, (v) => v > 0, 'a number > 0');
   const pending = new Map<number, RootResult[]>();
+  const book = deviceStatusBook(checkLateStatus(owner, options.lateStatus ?? 'defer'));
   const timings: RootExecutorTimings = { readMs: 0, computeMs: 0, uploadMs: 0, tasks: 0 };
-  const one = (r: RootRequest): RootResult => {
+  /** One request: its result (selected on the device) and its status code (device-status.ts). */
+  const one = (r: RootRequest): { result: RootResult; code: tf.Scalar } => {
     const { key, kind, exponent, epsilon } = r.spec;
     if (kind === 'inverse-root') {
       const p = rootOrder(exponent);
       if (!Number.isInteger(p)) {
         throw new RangeError(`${owner}: factor '${key}' needs root r = 1/exponent = ${p}; allowed: an integer (coupled Newton), or use hostRootExecutor`);
       }
-      const root = tf.tidy(() => {
-        const res = newtonInverseRootTensor(deviceMatrix(r), { root: p, epsilon, maxIterations, tolerance });
+      const newton = { ...NEWTON_DEFAULTS, ...r.spec.solver?.newton };
+      const [root, code] = tf.tidy(() => {
+        const a = deviceMatrix(r);
+        const res = newtonInverseRootTensor(a, { root: p, epsilon, maxIterations: Math.min(maxIterations, newton.maxIterations), tolerance: tolerance ?? newton.tolerance });
         const ok = tf.lessEqual(res.residual, residualTolerance); // false for NaN
-        return tf.where(ok, res.root, r.previous);
+        return [tf.where(ok, res.root, r.previous), deviceStatusCode(allFiniteTensor(a), allFiniteTensor(res.root), ok)];
       });
-      return { key, status: 'unchecked', root };
+      return { result: { key, status: 'unchecked', root }, code: code as tf.Scalar };
     }
     if (kind === 'eigen-qr') {
-      const vectors = tf.tidy(() => {
+      const [vectors, code] = tf.tidy(() => {
         const a = deviceMatrix(r);
         let q = r.previous as tf.Tensor2D;
         for (let s = 0; s < r.spec.qrSteps; s++) q = qrIterationStepTensor(a, q).vectors;
-        const finite = tf.all(tf.isFinite(q));
-        return tf.where(finite, q, r.previous);
+        const finite = allFiniteTensor(q);
+        return [tf.where(finite, q, r.previous), deviceStatusCode(allFiniteTensor(a), finite, finite)];
       });
-      return { key, status: 'unchecked', vectors };
+      return { result: { key, status: 'unchecked', vectors }, code: code as tf.Scalar };
     }
     throw new RangeError(`${owner}: task kind '${kind}' of factor '${key}' is not supported on the device; allowed: 'inverse-root', 'eigen-qr'`);
   };
@@ -85,9 +110,19 @@ export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): Roo
     get lastTimings() {
       return { ...timings };
     },
+    get fallbackReads() {
+      return book.fallbackReads;
+    },
+    whenReady: () => book.whenReady(),
     submit(step, requests) {
       const t0 = performance.now();
-      const results = requests.map(one);
+      const done = requests.map(one);
+      const results = done.map((d) => d.result);
+      if (done.length > 0) {
+        const codes = tf.stack(done.map((d) => d.code));
+        tf.dispose(done.map((d) => d.code));
+        book.record(step, requests.map((r) => r.spec.key), codes, describeDeviceStatus);
+      }
       Object.assign(timings, { readMs: 0, computeMs: performance.now() - t0, uploadMs: 0, tasks: requests.length });
       const stale = pending.get(step);
       if (stale) for (const s of stale) tf.dispose([s.root, s.vectors].filter((t): t is tf.Tensor => t !== undefined));
@@ -96,7 +131,14 @@ export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): Roo
     collect(step) {
       const due = pending.get(step) ?? [];
       pending.delete(step);
-      return due;
+      return book.attach(step, due);
     },
   };
+}
+
+/** The message of a device status that is not 'ok' (the host's wording). */
+export function describeDeviceStatus(key: string, status: RootStatus): string {
+  if (status === 'non-finite-factor') return `factor '${key}' contains NaN or Inf`;
+  if (status === 'non-finite-root') return `the root of '${key}' contains NaN or Inf`;
+  return `the device solver did not reach its residual tolerance for '${key}'; the previous root was kept`;
 }

@@ -24,10 +24,10 @@ export interface EigendecomposedConfig extends EigenbasisOptions {
   readonly type: 'eigendecomposed' | 'eigendecomposed-kl-shampoo';
   /** 'perturbation' (default): lambda - min(lambda_min, 0) + epsilon; 'pseudo-inverse': epsilon 0, small lambda -> 0. */
   readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse';
-  /** Pseudo-inverse: lambda <= max(rtol max(lambda_max, 0), atol) maps to 0. Default n 2^-23 (n x the float32 epsilon). */
-  readonly rtol?: number;
-  /** Pseudo-inverse: see rtol. Default 0 (the reference's rank_atol). */
-  readonly atol?: number;
+  /** Pseudo-inverse: lambda <= max(rankRtol max(lambda_max, 0), rankAtol) maps to 0. Default n 2^-23 (n x the float32 epsilon). */
+  readonly rankRtol?: number;
+  /** Pseudo-inverse: see rankRtol. Default 0 (the reference's rank_atol). */
+  readonly rankAtol?: number;
 }
 
 /** Eigenvalue-corrected Shampoo / SOAP. */
@@ -74,7 +74,7 @@ export function checkEigenFamily(owner: string, c: { readonly type: string }, ov
     checkEigenbasis(owner, e);
     const rd = e.rankDeficiency ?? 'perturbation';
     if (rd !== 'perturbation' && rd !== 'pseudo-inverse') invalidParameter(owner, 'preconditioner.rankDeficiency', rd, "'perturbation' or 'pseudo-inverse'");
-    for (const key of ['rtol', 'atol'] as const) {
+    for (const key of ['rankRtol', 'rankAtol'] as const) {
       const v = e[key];
       if (v === undefined) continue;
       if (rd !== 'pseudo-inverse') invalidParameter(owner, `preconditioner.${key}`, v, "only with rankDeficiency 'pseudo-inverse'");

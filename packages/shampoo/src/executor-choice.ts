@@ -44,6 +44,8 @@ export interface AutoRootExecutorOptions {
 export interface AutoRootExecutor extends RootExecutor {
   /** The kind chosen at the last prepare() (init), or null before the first. */
   readonly chosen: RootExecutorKind | null;
+  /** Resolves when the chosen executor's status reads have arrived (device-status.ts); at once for the host. */
+  whenReady(): Promise<void>;
 }
 
 /** The built-in executor of a kind (see the module comment). */
@@ -87,6 +89,9 @@ export function autoRootExecutor(options: AutoRootExecutorOptions = {}): AutoRoo
     },
     prepare() {
       choose();
+    },
+    async whenReady() {
+      await (current as { whenReady?: () => Promise<void> } | null)?.whenReady?.();
     },
     submit(step, requests) {
       (current ?? choose()).submit(step, requests);

@@ -16,7 +16,8 @@
  * - `deviceRootExecutor()` ('auto' picks it, with device-eigen.ts, on webgpu and webgl): float32 iterations on the device
  *   (@shampoo-ts/linalg's tensor kernels); no synchronous readback; the residual check
  *   and the keep-previous-root-on-failure choice are made on the device, so its results
- *   come back with status 'unchecked'. delay 0.
+ *   come back with status 'unchecked', and their statuses follow one step late, as
+ *   `earlier` (device-status.ts). delay 0.
  *
  * Writing another executor (worker_threads, MPI, a pipeline d steps behind):
  * - In `submit`, copy what you need out of the tensors at once (the tensors belong to
@@ -51,6 +52,13 @@ export interface RootResult {
   /** 'unchecked': computed and selected on the device, status not read back. */
   readonly status: RootStatus | 'unchecked';
   readonly message?: string;
+  /** An accepted result the transform warns about (onWarning), e.g. an iteration that hit its limit. */
+  readonly warning?: string;
+  /**
+   * Statuses of this factor's earlier root steps, oldest first, reported late (device
+   * executors, see device-status.ts): each handled as a status-only result before this one.
+   */
+  readonly earlier?: readonly RootResult[];
   /** 'inverse-root': the n x n root. */
   readonly root?: tf.Tensor;
   /** Eigen kinds: eigenvalues (length n, ascending) where computed. */

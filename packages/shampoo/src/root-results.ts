@@ -3,8 +3,10 @@
  * - 'non-finite-factor' / 'non-finite-root': throw at once (a NaN or Inf got in);
  * - 'failed': warn, keep the previous root; the block's counter of consecutive failing
  *   root steps goes up by one, and past the tolerance the step throws;
- * - 'ok': accepted; a root step with no failure resets the counter to 0;
- * - 'unchecked' (device executor): accepted as is, the counter is left alone.
+ * - 'ok': accepted (with a warning when it carries one); a root step with no failure resets
+ *   the counter to 0;
+ * - 'unchecked' (device executor): accepted as is, the counter is left alone; its status
+ *   comes with a later step's result as `earlier` (or alone, without tensors), and counts then.
  */
 import type { RootResult } from './root-executor.js';
 
@@ -32,26 +34,35 @@ export function acceptRootResults(
   warn: (message: string) => void,
 ): { accepted: Map<number, RootResult>; failures: number } {
   const accepted = new Map<number, RootResult>();
-  let failed = false;
-  let succeeded = false;
-  for (const [dim, r] of results) {
-    if (r.status === 'non-finite-factor' || r.status === 'non-finite-root') {
-      throw new Error(`${owner}: ${r.message ?? r.status} at step ${step} (block '${blockKey}', dim ${dim}); a NaN or Inf entered the factors or the root`);
+  // Late statuses (`earlier`, device executors) are whole root steps before this one, oldest first.
+  const rounds = Math.max(0, ...[...results.values()].map((r) => r.earlier?.length ?? 0));
+  let failures = previousFailures;
+  for (let j = 0; j <= rounds; j++) {
+    let failed = false;
+    let succeeded = false;
+    for (const [dim, latest] of results) {
+      const list = latest.earlier ?? [];
+      const r = j === rounds ? latest : list[j - (rounds - list.length)];
+      if (r === undefined) continue;
+      if (r.status === 'non-finite-factor' || r.status === 'non-finite-root') {
+        throw new Error(`${owner}: ${r.message ?? r.status} at step ${step} (block '${blockKey}', dim ${dim}); a NaN or Inf entered the factors or the root`);
+      }
+      if (r.status === 'failed') {
+        failed = true;
+        warn(`${owner}: root computation failed at step ${step} for block '${blockKey}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
+      } else {
+        if (r.status === 'ok') succeeded = true;
+        if (r.warning !== undefined) warn(`${owner}: at step ${step} for block '${blockKey}' dim ${dim}: ${r.warning}`);
+        if (j === rounds) accepted.set(dim, r);
+      }
     }
-    if (r.status === 'failed') {
-      failed = true;
-      warn(`${owner}: root computation failed at step ${step} for block '${blockKey}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
-    } else {
-      if (r.status === 'ok') succeeded = true;
-      accepted.set(dim, r);
+    failures = failed ? failures + 1 : succeeded ? 0 : failures;
+    if (failures > tolerated) {
+      throw new Error(
+        `${owner}: the root computation of block '${blockKey}' failed on ${failures} consecutive root steps (step ${step}); ` +
+          `allowed: at most numToleratedFailedAmortizedComputations = ${tolerated}`,
+      );
     }
-  }
-  const failures = failed ? previousFailures + 1 : succeeded ? 0 : previousFailures;
-  if (failures > tolerated) {
-    throw new Error(
-      `${owner}: the root computation of block '${blockKey}' failed on ${failures} consecutive root steps (step ${step}); ` +
-        `allowed: at most numToleratedFailedAmortizedComputations = ${tolerated}`,
-    );
   }
   return { accepted, failures };
 }

@@ -5,18 +5,23 @@
  * the training thread, on worker_threads or in another process (MPI).
  *
  * For a task with factor F (n x n, symmetric PSD), bias correction bc and trace exponent tau:
- *   A = F / bc;  if tau > 0: A = A / trace(A)^tau;  a NaN or Inf in A -> status 'non-finite-factor'
- *   'inverse-root': X = (A + eps I)^(-exponent)        (linalg.inverseRoot; pseudo-inverse if eps = 0)
+ *   A = F / bc;  if tau > 0: A = A / max(trace(A), eps)^tau;  a NaN or Inf in A -> status 'non-finite-factor'
+ *   'inverse-root': X = (A + eps I)^(-exponent)        (linalg.inverseRoot with the `solver` settings
+ *                   of root-solver.ts: damping, pseudo-inverse tolerances, iteration limits)
  *   'eigen':        A = Q diag(lambda) Q^T, lambda <- lambda - min(lambda_min, 0) + eps, or the
  *                   previous Q kept when it still diagonalises A within `tolerance`
  *   'eigen-qr':     Q from one or more warm-started QR steps from the previous Q
  *                   (linalg.qrIterationEigenbasis): SOAP's eigenbasis refresh
  *   (both in eigen-task.ts)
  * A solver that does not converge gives status 'failed' (the caller keeps the previous
- * root); a result with a NaN or Inf gives 'non-finite-root' (the caller throws).
+ * root); a result with a NaN or Inf gives 'non-finite-root' (the caller throws). As in the
+ * reference, a coupled iteration that stops at its iteration limit with a finite root is
+ * used: status 'ok' with a `warning`, not a failure ('higher-order' still fails above the
+ * residual max|A_r X^p - I| = 0.1, where the reference raises).
  */
-import { inverseRoot, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
+import { inverseRoot, type InverseRootOptions, type RankDeficiency, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
 import { eigenOutcome } from './eigen-task.js';
+import { HIGHER_ORDER_DEFAULTS, NEWTON_DEFAULTS, rankRtolFor, type RootSolverSettings } from './root-solver.js';
 
 /** What is computed for a factor. */
 export type RootTaskKind = 'inverse-root' | 'eigen' | 'eigen-qr';
@@ -49,6 +54,8 @@ export interface RootTaskSpec {
   readonly qrSteps: number;
   /** Eigen kinds: keep / stop at Q when ||offdiag(Q^T A Q)||_F <= tolerance ||Q^T A Q||_F, in [0, 1] (0 = never skip). */
   readonly tolerance: number;
+  /** 'inverse-root': solver settings (root-solver.ts); absent fields take the reference's defaults. */
+  readonly solver?: RootSolverSettings;
 }
 
 /** A task: the spec plus the factor (float64) and, where the kind needs them, the previous eigenvectors. */
@@ -76,6 +83,8 @@ export interface RootOutcome {
   /** Solver residual where the solver reports one. */
   readonly residual?: number;
   readonly iterations?: number;
+  /** 'ok' results the caller should warn about (a coupled iteration that hit its iteration limit). */
+  readonly warning?: string;
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -92,7 +101,7 @@ export function preparedMatrix(task: RootTask): Float64Array | null {
   const full = task.packed ? unpackSymmetric(task.factor, task.n) : Float64Array.from(task.factor);
   if (task.biasCorrection !== 1) for (let i = 0; i < full.length; i++) full[i] /= task.biasCorrection;
   if (!allFinite(full)) return null;
-  return task.traceScalingExponent > 0 ? traceScale(full, task.n, task.traceScalingExponent) : full;
+  return task.traceScalingExponent > 0 ? traceScale(full, task.n, task.traceScalingExponent, task.epsilon) : full;
 }
 
 /** r = 1 / exponent, snapped to the nearest integer when within 1e-9 (1/(1/6) and friends). */
@@ -112,25 +121,46 @@ export function computeRoot(task: RootTask): RootOutcome {
   }
   if (a === null || !allFinite(a)) return { key, status: 'non-finite-factor', message: `factor '${key}' contains NaN or Inf` };
   try {
-    if (task.kind === 'inverse-root') {
-      const r = inverseRoot(a, n, {
-        root: rootOrder(task.exponent),
-        epsilon: task.epsilon,
-        rankDeficiency: { mode: task.rankDeficiency },
-        method: task.method,
-        // The direct eigen method always converges; skip its 3n^3-flop residual.
-        ...(task.method === 'eigen' ? { measureResidual: false } : {}),
-      });
-      if (!allFinite(r.root)) return { key, status: 'non-finite-root', message: `the root of '${key}' contains NaN or Inf`, residual: r.residual };
-      if (!r.converged) {
-        return { key, status: 'failed', message: `the ${task.method} solver did not converge for '${key}' (residual ${r.residual})`, residual: r.residual, iterations: r.iterations };
-      }
-      return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations };
-    }
+    if (task.kind === 'inverse-root') return inverseRootOutcome(task, a);
     return eigenOutcome(task, a);
   } catch (err) {
     return { key, status: 'failed', message: `root computation of '${key}' threw: ${(err as Error).message}` };
   }
+}
+
+/** The linalg.inverseRoot options of an 'inverse-root' task (see root-solver.ts for the defaults). */
+function inverseRootOptions(task: RootTask): InverseRootOptions {
+  const solver = task.solver ?? {};
+  const root = rootOrder(task.exponent);
+  if (task.method === 'newton') {
+    const { maxIterations, tolerance } = { ...NEWTON_DEFAULTS, ...solver.newton };
+    return { root, method: 'newton', epsilon: task.epsilon, maxIterations, tolerance };
+  }
+  if (task.method === 'higher-order') {
+    const ho = { ...HIGHER_ORDER_DEFAULTS, absoluteEpsilon: task.epsilon, ...solver.higherOrder };
+    return { root, method: 'higher-order', epsilon: ho.absoluteEpsilon, relativeEpsilon: ho.relativeEpsilon, order: ho.order, maxIterations: ho.maxIterations, tolerance: ho.tolerance };
+  }
+  const rankDeficiency: RankDeficiency = task.rankDeficiency === 'pseudo-inverse'
+    ? { mode: 'pseudo-inverse', rtol: rankRtolFor(solver, task.n), atol: solver.rankAtol ?? 0 }
+    : { mode: 'perturbation', perturbBeforeComputation: solver.perturbBeforeComputation ?? true };
+  // The direct eigen method always converges; skip its 3n^3-flop residual.
+  return { root, method: 'eigen', epsilon: task.epsilon, relativeEpsilon: solver.relativeEpsilon ?? 0, rankDeficiency, measureResidual: false };
+}
+
+/** Runs an 'inverse-root' task on its prepared matrix `a` (statuses as in the module comment). */
+function inverseRootOutcome(task: RootTask, a: Float64Array): RootOutcome {
+  const { key, n } = task;
+  const r = inverseRoot(a, n, inverseRootOptions(task));
+  if (!allFinite(r.root)) return { key, status: 'non-finite-root', message: `the root of '${key}' contains NaN or Inf`, residual: r.residual };
+  // linalg reports Newton at its limit as not converged; the reference uses that root (with a warning).
+  const atLimit = r.termination === 'max-iterations';
+  if (!r.converged && !(atLimit && task.method === 'newton')) {
+    return { key, status: 'failed', message: `the ${task.method} solver did not converge for '${key}' (residual ${r.residual})`, residual: r.residual, iterations: r.iterations };
+  }
+  const warning = !atLimit
+    ? undefined
+    : `the ${task.method} iteration for '${key}' reached its limit of ${r.iterations} iterations without meeting its tolerance (residual ${r.residual}); using the root`;
+  return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations, ...(warning === undefined ? {} : { warning }) };
 }
 
 /**

@@ -46,7 +46,7 @@ describe('hyperparameters of algorithm.md section 1', () => {
     reject({ preconditioner: { type: 'spectral-descent', coefficients: [1, 2] as never } }, 'scaleByShampoo: preconditioner.coefficients = [1,2] is not allowed; allowed: three finite numbers [a, b, c]');
     reject({ factorMatrixDtype: 'float64' as never }, `scaleByShampoo: factorMatrixDtype = "float64" is not allowed; allowed: 'float32' (TensorFlow.js has no float64)`);
     reject({ useSymmetricPacking: 1 as never }, 'scaleByShampoo: useSymmetricPacking = 1 is not allowed; allowed: true or false');
-    reject({ traceScalingExponent: 0 }, 'scaleByShampoo: traceScalingExponent = 0 is not allowed; allowed: a finite number > 0');
+    reject({ traceScalingExponent: 0 }, 'scaleByShampoo: traceScalingExponent = 0 is not allowed; allowed: a number in (0, 1]');
     reject({ inverseExponentOverride: { 2: -0.5 } }, 'scaleByShampoo: inverseExponentOverride[2] = -0.5 is not allowed; allowed: a finite number >= 0 (0 = not preconditioned)');
     reject({ inverseExponentOverride: { 2: { 2: 0.5 } } }, 'scaleByShampoo: inverseExponentOverride[2] dim = 2 is not allowed; allowed: an integer in [0, 1]');
     reject({ numToleratedFailedAmortizedComputations: -1 }, 'scaleByShampoo: numToleratedFailedAmortizedComputations = -1 is not allowed; allowed: an integer >= 0');

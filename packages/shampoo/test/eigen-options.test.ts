@@ -168,8 +168,8 @@ describe('validation of the eigen-family options', () => {
     reject({ preconditioner: { type: 'eigenvalue-corrected', ignoredBasisChangeDims: { 2: 1 as never } } }, 'scaleByShampoo: preconditioner.ignoredBasisChangeDims[2] = 1 is not allowed; allowed: an array of dims');
     reject({ preconditioner: { type: 'eigenvalue-corrected' }, inverseExponentOverride: { 2: { 0: 0 } } }, 'scaleByShampoo: inverseExponentOverride[2] = {"0":0} is not allowed; allowed: for eigenvalue-corrected, a number > 0 per order');
     reject({ preconditioner: { type: 'eigenvalue-corrected' }, inverseExponentOverride: { 2: 0 } }, 'scaleByShampoo: inverseExponentOverride[2] = 0 is not allowed');
-    reject({ preconditioner: { type: 'eigendecomposed', rtol: 1e-6 } }, "scaleByShampoo: preconditioner.rtol = 0.000001 is not allowed; allowed: only with rankDeficiency 'pseudo-inverse'");
-    reject({ preconditioner: { type: 'eigendecomposed', rankDeficiency: 'pseudo-inverse', atol: -1 } }, 'scaleByShampoo: preconditioner.atol = -1 is not allowed; allowed: a finite number >= 0');
+    reject({ preconditioner: { type: 'eigendecomposed', rankRtol: 1e-6 } }, "scaleByShampoo: preconditioner.rankRtol = 0.000001 is not allowed; allowed: only with rankDeficiency 'pseudo-inverse'");
+    reject({ preconditioner: { type: 'eigendecomposed', rankDeficiency: 'pseudo-inverse', rankAtol: -1 } }, 'scaleByShampoo: preconditioner.rankAtol = -1 is not allowed; allowed: a finite number >= 0');
     reject({ epsilon: 1e-8, preconditioner: { type: 'eigendecomposed', rankDeficiency: 'pseudo-inverse' } }, "scaleByShampoo: epsilon = 1e-8 is not allowed; allowed: exactly 0 with rankDeficiency 'pseudo-inverse'");
   });
 });

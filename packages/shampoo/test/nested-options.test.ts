@@ -54,7 +54,7 @@ describe('unknown option keys', () => {
     );
     shampooRejects(
       { preconditioner: { type: 'eigendecomposed', correctionExponent: 0.5 } as never },
-      "scaleByShampoo: preconditioner: unknown option 'correctionExponent'; allowed options: [type, eigenbasis, qrSteps, tolerance, rankDeficiency, rtol, atol]; got correctionExponent = 0.5",
+      "scaleByShampoo: preconditioner: unknown option 'correctionExponent'; allowed options: [type, eigenbasis, qrSteps, tolerance, rankDeficiency, rankRtol, rankAtol]; got correctionExponent = 0.5",
     );
   });
 

@@ -32,7 +32,8 @@ type Fields<T> = Record<KeysOfUnion<NonNullable<T>>, true>;
 const nested: Record<string, Record<string, true>> = {
   preconditioner: {
     type: true, method: true, rankDeficiency: true, eigenbasis: true, qrSteps: true, tolerance: true,
-    correctionExponent: true, ignoredBasisChangeDims: true, rtol: true, atol: true,
+    correctionExponent: true, ignoredBasisChangeDims: true, rankRtol: true, rankAtol: true,
+    perturbBeforeComputation: true, relativeEpsilon: true, newton: true, higherOrder: true,
     orthogonalization: true, scaleByNuclearNorm: true, steps: true, coefficients: true, scaleByDims: true, scale: true,
   } satisfies Fields<PreconditionerConfig>,
   momentum: { momentum: true, dampening: true, nesterov: true } satisfies Fields<MomentumConfig>,

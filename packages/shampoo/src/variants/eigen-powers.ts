@@ -8,6 +8,7 @@
  *                   (torch.linalg.matrix_rank's rule, the reference's rank_rtol = None).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FLOAT32_EPS } from '../root-solver.js';
 
 /** How small eigenvalues are treated (see the module comment). */
 export interface RankHandling {
@@ -17,14 +18,11 @@ export interface RankHandling {
   readonly atol: number;
 }
 
-/** Machine epsilon of float32, the dtype of the factors. */
-export const FLOAT32_EPSILON = 2 ** -23;
-
 /** f(lambda) of the module comment for eigenvalues `values` and inverse exponent e (a new tensor). */
 export function inverseEigenPowers(values: tf.Tensor, exponent: number, rank: RankHandling): tf.Tensor {
   if (!rank.pseudoInverse) return tf.pow(values, -exponent);
   return tf.tidy(() => {
-    const rtol = rank.rtol ?? values.size * FLOAT32_EPSILON;
+    const rtol = rank.rtol ?? values.size * FLOAT32_EPS;
     const cutoff = tf.maximum(tf.mul(tf.relu(tf.max(values)), rtol), rank.atol);
     return tf.where(tf.greater(values, cutoff), tf.pow(values, -exponent), tf.zerosLike(values));
   });

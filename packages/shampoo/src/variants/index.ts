@@ -7,6 +7,7 @@ import { rootInverseVariant } from './root-inverse.js';
 import { signDescentVariant } from './sign-descent.js';
 import { spectralDescentVariant } from './spectral-descent.js';
 import type { ShampooVariant, VariantSettings } from './types.js';
+import { checkRootSolver } from '../root-solver.js';
 
 /** Default Newton-Schulz coefficients of spectral descent (Muon). */
 export const NEWTON_SCHULZ_COEFFICIENTS: readonly [number, number, number] = [3.4445, -4.775, 2.0315];
@@ -22,6 +23,9 @@ export function makeVariant(config: ShampooConfig): ShampooVariant {
     traceScalingExponent: config.traceScalingExponent,
     method: (p.type === 'root-inverse' || p.type === 'kl-shampoo') && p.method ? p.method : 'eigen',
     rankDeficiency: 'rankDeficiency' in p && p.rankDeficiency ? p.rankDeficiency : 'perturbation',
+    solver: p.type === 'root-inverse' || p.type === 'kl-shampoo'
+      ? checkRootSolver('scaleByShampoo', p as unknown as Record<string, unknown>, p.method ?? 'eigen', p.type === 'root-inverse' ? p.rankDeficiency ?? 'perturbation' : 'perturbation')
+      : {},
   };
   switch (p.type) {
     case 'root-inverse':
@@ -35,7 +39,7 @@ export function makeVariant(config: ShampooConfig): ShampooVariant {
         qrSteps: p.qrSteps ?? 1,
         tolerance: p.tolerance ?? 0,
         kl: p.type === 'eigendecomposed-kl-shampoo',
-        rank: { pseudoInverse: p.rankDeficiency === 'pseudo-inverse', rtol: p.rtol ?? null, atol: p.atol ?? 0 },
+        rank: { pseudoInverse: p.rankDeficiency === 'pseudo-inverse', rtol: p.rankRtol ?? null, atol: p.rankAtol ?? 0 },
       });
     case 'eigenvalue-corrected':
       return eigenvalueCorrectedVariant(settings, {

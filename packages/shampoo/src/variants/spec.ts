@@ -24,5 +24,6 @@ export function rootSpec(
     method: settings.method,
     qrSteps: qr.steps,
     tolerance: qr.tolerance,
+    ...(kind === 'inverse-root' ? { solver: settings.solver } : {}),
   };
 }

@@ -13,6 +13,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from '@shampoo-ts/core';
 import type { RootRequest, RootResult } from '../root-executor.js';
 import type { InverseRootMethod, RootTaskKind } from '../root-task.js';
+import type { RootSolverSettings } from '../root-solver.js';
 
 /** What a variant knows about a block. */
 export interface BlockInfo {
@@ -32,6 +33,8 @@ export interface VariantSettings {
   readonly traceScalingExponent: number;
   readonly method: InverseRootMethod;
   readonly rankDeficiency: 'perturbation' | 'pseudo-inverse';
+  /** Solver settings of 'inverse-root' tasks (root-solver.ts). */
+  readonly solver: RootSolverSettings;
 }
 
 /** The variant's part of a block's state. */
