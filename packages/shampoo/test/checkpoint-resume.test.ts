@@ -37,6 +37,8 @@ import { stateBytes } from './helpers.js';
 interface Built {
   tx: GradientTransformation<StateValue>;
   between?: () => Promise<void>;
+  /** Called when a run ends (an async executor's reads still in flight settle and release their tensors). */
+  finish?: () => Promise<void>;
 }
 
 const base: ShampooOptions = {
@@ -67,9 +69,12 @@ const cases: Array<[string, () => Built]> = [
   ['soap, pipelined, delay 2', piped(() => inlineRootExecutor({ delay: 2 }), { preconditioner: { type: 'eigenvalue-corrected', eigenbasis: 'qr' }, epsilon: 1e-8 })],
   ['async host, delay 1, awaited', () => {
     const executor = asyncHostRootExecutor({ delay: 1 });
-    return { ...sh({ rootExecutor: executor }), between: () => executor.whenReady() };
+    return { ...sh({ rootExecutor: executor }), between: () => executor.whenReady(), finish: () => executor.whenReady().then(() => executor.dispose()) };
   }],
-  ['async host, delay 2, never awaited', piped(() => asyncHostRootExecutor({ delay: 2 }))],
+  ['async host, delay 2, never awaited', () => {
+    const executor = asyncHostRootExecutor({ delay: 2 });
+    return { ...sh({ rootExecutor: executor }), finish: () => executor.whenReady().then(() => executor.dispose()) };
+  }],
 ];
 
 /** Shapes of a random small tree: a matrix and its bias, a 3-D tensor, a scalar, and a matrix cut into blocks. */
@@ -111,6 +116,8 @@ async function advance(state: TrainState<StateValue>, built: Built, seed: number
     s = next;
     await built.between?.();
   }
+  // Each optimizer runs once: its run ends here.
+  await built.finish?.();
   return s;
 }
 
