@@ -32,7 +32,7 @@ import { blockExponents } from './exponents.js';
 import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
-import { checkInFlight, emptyInFlight, nextInFlight, slotRequests, submissionTracker, type InFlightRoots } from './in-flight-roots.js';
+import { checkInFlight, emptyInFlight, nextInFlight, slotRequests, submissionTracker } from './in-flight-roots.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
@@ -47,11 +47,8 @@ export interface BlockState {
   readonly graft: tf.Tensor | null;
   readonly filtered: tf.Tensor | null;
   readonly momentum: tf.Tensor | null;
-  /**
-   * With a root executor whose delay d is > 0: the inputs of the block's root submissions
-   * still in flight, in d slots (in-flight-roots.ts). Absent with delay 0.
-   */
-  readonly inFlight?: readonly InFlightRoots[];
+  // With a root executor whose delay d is > 0, also `inFlight: InFlightRoots[]`: the inputs of
+  // the block's root submissions still in flight, in d slots (in-flight-roots.ts). Absent with delay 0.
 }
 
 /** The state of the engine (and of scaleByShampoo): the step count and every block's state. */
@@ -246,8 +243,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         if (alpha !== 0 && wk.param) p = tf.add(p, tf.mul(wk.param, alpha));
         let momentum: tf.Tensor | null = null;
         if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
-        const inFlight = wk.inFlight ? { inFlight: nextInFlight(wk.inFlight, step, wk.own, variant.rootRequests(info, pre, 1)) } : {};
-        next[info.key] = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum, ...inFlight };
+        const block: BlockState = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
+        next[info.key] = wk.inFlight ? { ...block, inFlight: nextInFlight(wk.inFlight, step, wk.own, variant.rootRequests(info, pre, 1)) } : block;
         return p;
       });
       return { directions, state: { step, blocks: next } };
