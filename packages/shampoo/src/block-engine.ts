@@ -203,14 +203,15 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         const inFlight = delay > 0 ? checkInFlight(owner, info.key, old.inFlight, delay, state.step, variant.rootRequests(info, old.preconditioner, 1)) : null;
         return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
       });
-      if (delay > 0 && step > delay) {
-        // The submission due now, from the state: made again unless the executor holds exactly it.
-        const due = step - delay;
-        const inState = work.filter((wk) => wk.inFlight![due % delay].step === due);
-        const dueRequests = inState.flatMap((wk) => slotRequests(wk.inFlight![due % delay], variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(due))));
-        if (inState.length > 0 && !submitted.holds(due, dueRequests)) {
-          executor.submit(due, dueRequests);
-          submitted.record(due, dueRequests);
+      // The submissions in flight in the state (due now or later), oldest first: made again unless
+      // the executor holds exactly them (as early as possible, so an async read has time to arrive).
+      for (let s = Math.max(1, step - delay); delay > 0 && s < step; s++) {
+        const inState = work.filter((wk) => wk.inFlight![s % delay].step === s);
+        if (inState.length === 0) continue;
+        const again = inState.flatMap((wk) => slotRequests(wk.inFlight![s % delay], variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s))));
+        if (!submitted.holds(s, again)) {
+          executor.submit(s, again);
+          submitted.record(s, again);
         }
       }
       if (rootStep) {

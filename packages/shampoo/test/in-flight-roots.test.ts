@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree, initTrainState, loadCheckpoint, saveCheckpoint, step, type GradientTransformation, type StateValue, type TensorTree, type TrainState } from '@shampoo-ts/core';
-import { computeRoots, runnerRootExecutor, shampoo, type RootRunner, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { asyncHostRootExecutor, computeRoots, inlineRootExecutor, runnerRootExecutor, shampoo, type RootRunner, type ShampooOptions } from '@shampoo-ts/shampoo';
 import { stateBytes } from './helpers.js';
 
 const options: ShampooOptions = { lr: 0.05, betas: [0.9, 0.99], maxPreconditionerDim: 3, preconditionFrequency: 2, startPreconditioningStep: 2 };
@@ -84,6 +84,30 @@ describe('roots in flight', () => {
     expect(stateBytes(rolledBack)).toEqual(stateBytes(want));
     expect(stateBytes(otherDone)).not.toEqual(stateBytes(want));
     disposeTree([want, got, otherDone, rolledBack, p]);
+  });
+
+  it('after loading, every submission in flight is made again at the first step, so an async executor reads all but the due one asynchronously', async () => {
+    const every = { ...options, preconditionFrequency: 1, startPreconditioningStep: 1 };
+    const p = params();
+    const reference = shampoo({ ...every, rootExecutor: inlineRootExecutor({ delay: 2 }) }) as GradientTransformation<StateValue>;
+    const want = advance(initTrainState(p, reference), reference, 1, 8);
+    const first = shampoo({ ...every, rootExecutor: inlineRootExecutor({ delay: 2 }) }) as GradientTransformation<StateValue>;
+    const midway = advance(initTrainState(p, first), first, 1, 5);
+    const ckpt = saveCheckpoint(midway);
+    disposeTree(midway);
+    // Steps 4 and 5 are in flight. At step 6, step 4's roots are due at once (read synchronously);
+    // step 5's are submitted then too, and arrive while the loop awaits.
+    const executor = asyncHostRootExecutor({ delay: 2 });
+    const tx = shampoo({ ...every, rootExecutor: executor }) as GradientTransformation<StateValue>;
+    let s = loadCheckpoint(ckpt, p, tx);
+    for (let t = 6; t <= 8; t++) {
+      s = advance(s, tx, t, t);
+      await executor.whenReady();
+    }
+    expect(executor.fallbackReads).toBe(1);
+    expect(stateBytes(s)).toEqual(stateBytes(want));
+    executor.dispose();
+    disposeTree([want, s, p]);
   });
 
   it('refuses a state whose slots do not fit the executor, naming the field, and changes nothing', () => {
