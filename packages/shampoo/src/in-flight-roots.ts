@@ -14,11 +14,12 @@
  * of the ones submitted, so they share their memory: the state grows by the factors of
  * the submissions in flight only.
  *
- * At step t the engine asks the executor for the submission of step t - d. If the executor
- * does not hold exactly the inputs in the state (a fresh executor after loading, or one that
- * last saw another run), the submission is made again from the slot, with the specs the
- * variant gives for step t - d, before collecting: the roots depend only on those inputs,
- * so the result is bit for bit the one the uninterrupted run installs. "Exactly the inputs"
+ * At step t, before collecting the submission of step t - d, the engine makes every
+ * submission in the state (steps t - d .. t - 1) that the executor does not hold exactly (a
+ * fresh executor after loading, or one that last saw another run) again from its slot, with
+ * the specs the variant gives for its step: the roots depend only on those inputs, so they
+ * are bit for bit the ones the uninterrupted run installs. Making them all at once gives an
+ * asynchronous executor time to read those due later. "Exactly the inputs"
  * is decided without reading any data: a tensor and its clones share one `dataId`, and
  * tensors with other data never do.
  */
