@@ -110,6 +110,16 @@ describe('roots in flight', () => {
     disposeTree([want, s, p]);
   });
 
+  it('tf.memory().numTensors stays flat over 300 pipelined steps', () => {
+    const p = params();
+    const { tx } = counted(3);
+    let s = advance(initTrainState(p, tx), tx, 1, 10);
+    const before = tf.memory().numTensors;
+    s = advance(s, tx, 11, 310);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeTree([s, p]);
+  });
+
   it('refuses a state whose slots do not fit the executor, naming the field, and changes nothing', () => {
     const p = params();
     const { tx } = counted();
