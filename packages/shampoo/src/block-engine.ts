@@ -32,7 +32,7 @@ import { blockExponents } from './exponents.js';
 import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
-import { checkInFlight, emptyInFlight, nextInFlight, slotRequests, submissionTracker } from './in-flight-roots.js';
+import { checkInFlight, emptyInFlight, nextInFlight, resubmitInFlight, submissionTracker } from './in-flight-roots.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
@@ -203,16 +203,9 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         const inFlight = delay > 0 ? checkInFlight(owner, info.key, old.inFlight, delay, state.step, variant.rootRequests(info, old.preconditioner, 1)) : null;
         return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
       });
-      // The submissions in flight in the state (due now or later), oldest first: made again unless
-      // the executor holds exactly them (as early as possible, so an async read has time to arrive).
-      for (let s = Math.max(1, step - delay); delay > 0 && s < step; s++) {
-        const inState = work.filter((wk) => wk.inFlight![s % delay].step === s);
-        if (inState.length === 0) continue;
-        const again = inState.flatMap((wk) => slotRequests(wk.inFlight![s % delay], variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s))));
-        if (!submitted.holds(s, again)) {
-          executor.submit(s, again);
-          submitted.record(s, again);
-        }
+      if (delay > 0) {
+        const inState = work.map((wk) => ({ slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
+        resubmitInFlight(executor, submitted, step, inState);
       }
       if (rootStep) {
         executor.submit(step, requests);

@@ -25,7 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from '@shampoo-ts/core';
-import type { RootRequest } from './root-executor.js';
+import type { RootExecutor, RootRequest } from './root-executor.js';
 import { invalidParameter } from './validate.js';
 
 /** One slot: the inputs of the root submission made at `step` (0: empty). */
@@ -68,6 +68,29 @@ export function nextInFlight(
 /** The requests of a slot's submission: the slot's tensors with the specs of `specs` (same order). */
 export function slotRequests(slot: InFlightRoots, specs: readonly RootRequest[]): RootRequest[] {
   return specs.map((r, i) => ({ spec: r.spec, factor: slot.factors[i], previous: slot.previous[i] }));
+}
+
+/**
+ * Before step `step` collects: every submission of the state's slots (steps step - d ..
+ * step - 1, oldest first) that the executor does not hold exactly is submitted again, with
+ * the slots' tensors and the specs `specsAt(s)` gives for its step s (see the module comment).
+ */
+export function resubmitInFlight(
+  executor: RootExecutor,
+  submitted: SubmissionTracker,
+  step: number,
+  blocks: readonly { readonly slots: readonly InFlightRoots[]; readonly specsAt: (s: number) => readonly RootRequest[] }[],
+): void {
+  const d = executor.delay;
+  for (let s = Math.max(1, step - d); s < step; s++) {
+    const inState = blocks.filter((b) => b.slots[s % d].step === s);
+    if (inState.length === 0) continue;
+    const again = inState.flatMap((b) => slotRequests(b.slots[s % d], b.specsAt(s)));
+    if (!submitted.holds(s, again)) {
+      executor.submit(s, again);
+      submitted.record(s, again);
+    }
+  }
 }
 
 /**
