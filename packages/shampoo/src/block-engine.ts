@@ -204,8 +204,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
       });
       if (delay > 0) {
-        const inState = work.map((wk) => ({ slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
-        resubmitInFlight(executor, submitted, step, inState);
+        const inState = work.map((wk) => ({ key: wk.info.key, slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
+        resubmitInFlight(owner, executor, submitted, step, inState);
       }
       if (rootStep) {
         executor.submit(step, requests);

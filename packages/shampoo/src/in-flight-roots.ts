@@ -76,15 +76,21 @@ export function slotRequests(slot: InFlightRoots, specs: readonly RootRequest[])
  * the slots' tensors and the specs `specsAt(s)` gives for its step s (see the module comment).
  */
 export function resubmitInFlight(
+  owner: string,
   executor: RootExecutor,
   submitted: SubmissionTracker,
   step: number,
-  blocks: readonly { readonly slots: readonly InFlightRoots[]; readonly specsAt: (s: number) => readonly RootRequest[] }[],
+  blocks: readonly { readonly key: string; readonly slots: readonly InFlightRoots[]; readonly specsAt: (s: number) => readonly RootRequest[] }[],
 ): void {
   const d = executor.delay;
   for (let s = Math.max(1, step - d); s < step; s++) {
     const inState = blocks.filter((b) => b.slots[s % d].step === s);
     if (inState.length === 0) continue;
+    // One submission holds every block's requests: the blocks agree on what is in flight.
+    const odd = blocks.find((b) => b.slots[s % d].step !== s);
+    if (odd !== undefined) {
+      invalidParameter(owner, `state.blocks['${odd.key}'].inFlight[${s % d}].step`, odd.slots[s % d].step, `${s}, as in block '${inState[0].key}' (one root submission covers every block)`);
+    }
     const again = inState.flatMap((b) => slotRequests(b.slots[s % d], b.specsAt(s)));
     if (!submitted.holds(s, again)) {
       executor.submit(s, again);

@@ -140,6 +140,12 @@ describe('roots in flight', () => {
     expect(() => step(withSlot([slots[0]]) as TrainState<StateValue>, g, tx)).toThrow(
       `scaleByShampoo: state.blocks['${key}'].inFlight = "1 slots" is not allowed; allowed: 2 slots, one per step of the root executor's delay`,
     );
+    // Blocks that disagree on what is in flight (step 2's submission covers every block).
+    const other = Object.keys(shampooState.blocks)[1];
+    const disagreeing = { ...s, optState: [{ ...shampooState, blocks: { ...shampooState.blocks, [other]: { ...shampooState.blocks[other], inFlight: [{ ...shampooState.blocks[other].inFlight[0], step: 0 }, shampooState.blocks[other].inFlight[1]] } } }, (s.optState as unknown[])[1]] };
+    expect(() => step(disagreeing as TrainState<StateValue>, g, tx)).toThrow(
+      `scaleByShampoo: state.blocks['${other}'].inFlight[0].step = 0 is not allowed; allowed: 2, as in block '${key}' (one root submission covers every block)`,
+    );
     // A state built without a pipelined executor.
     expect(() => step(unpiped, g, tx)).toThrow(/inFlight = undefined is not allowed; allowed: 2 slots/);
     expect(tf.memory().numTensors).toBe(count);
