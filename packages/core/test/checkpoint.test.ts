@@ -21,7 +21,7 @@ import {
   warmupCosineDecay,
   type Checkpoint,
   type GradientTransformation,
-
+  type TensorTree,
   type TrainState,
 } from '@shampoo-ts/core';
 import { buildTree, gradsAt, treeSpecArb } from './support/arbitraries.js';
@@ -159,6 +159,63 @@ describe('checkpoints', () => {
       const badCount: Checkpoint = { ...ckpt, values: ckpt.values.map((v) => (v.path === 'count' ? { ...v, value: 'ten' } : v)) };
       expectThrowsNoLeak(() => loadCheckpoint(badCount, state), /'count'/, /string/, /number/);
       disposeTree([params, state]);
+    });
+  });
+
+  describe('a checkpoint whose counters mean nothing throws, naming the path, the value and what is allowed, and loads nothing', () => {
+    const setValue = (ckpt: Checkpoint, path: string, value: number): Checkpoint => {
+      expect(ckpt.values.some((v) => v.path === path), `the checkpoint has a value at ${path}`).toBe(true);
+      return { ...ckpt, values: ckpt.values.map((v) => (v.path === path ? { ...v, value } : v)) };
+    };
+    const setup = () => {
+      const tx = chain(clipByGlobalNorm(1), applyIfFinite(adamw({ learningRate: 0.1 }), { maxConsecutiveErrors: 3 }));
+      const params = { dense: { kernel: tf.ones([2, 3]), bias: tf.zeros([3]) } };
+      const state = advance(initTrainState(params, tx), tx, 1, 0, 5);
+      return { tx, params, state, ckpt: saveCheckpoint(state) };
+    };
+    const expectRefused = (ckpt: Checkpoint, tx: GradientTransformation<any>, params: TensorTree, state: TrainState, ...patterns: RegExp[]) => {
+      const before = stateBytes(state);
+      expectThrowsNoLeak(() => loadCheckpoint(ckpt, state), ...patterns);
+      expectThrowsNoLeak(() => loadCheckpoint(ckpt, params, tx), ...patterns);
+      expect(stateBytes(state)).toEqual(before);
+    };
+
+    it('the step count: a non-integer, negative, NaN or infinite count', () => {
+      const { tx, params, state, ckpt } = setup();
+      for (const [bad, shown] of [[2.5, '2.5'], [-1, '-1'], [NaN, 'NaN'], [Infinity, 'Infinity']] as const) {
+        expectRefused(setValue(ckpt, 'count', bad), tx, params, state, new RegExp(`loadCheckpoint: the value at 'count' is ${shown}; allowed: an integer >= 0`));
+      }
+      disposeTree([params, state]);
+    });
+
+    it("an optimizer's step counter that disagrees with the count: more steps than the train state, negative, fractional", () => {
+      const { tx, params, state, ckpt } = setup();
+      const counter = 'optState/1/inner/scaleByAdam/count';
+      expectRefused(setValue(ckpt, counter, 7), tx, params, state, /the value at 'optState\/1\/inner\/scaleByAdam\/count' is 7; allowed: an integer in \[0, 5\] \(a step counter; count = 5/);
+      expectRefused(setValue(ckpt, counter, -2), tx, params, state, /scaleByAdam\/count' is -2; allowed: an integer in \[0, 5\]/);
+      expectRefused(setValue(ckpt, counter, 1.5), tx, params, state, /scaleByAdam\/count' is 1.5/);
+      // A count lowered below an inner counter is as wrong.
+      expectRefused(setValue(ckpt, 'count', 3), tx, params, state, /scaleByAdam\/count' is 5; allowed: an integer in \[0, 3\]/);
+      disposeTree([params, state]);
+    });
+
+    it('negative or fractional failure counters', () => {
+      const { tx, params, state, ckpt } = setup();
+      expectRefused(setValue(ckpt, 'optState/1/notFiniteCount', -1), tx, params, state, /the value at 'optState\/1\/notFiniteCount' is -1; allowed: an integer in \[0, 5\] \(a failure counter/);
+      expectRefused(setValue(ckpt, 'optState/1/totalNotFinite', 0.5), tx, params, state, /'optState\/1\/totalNotFinite' is 0.5/);
+      disposeTree([params, state]);
+    });
+
+    it('counters that mean something load; hyperparameters named like counters are values, not counters', () => {
+      const { tx, params, state, ckpt } = setup();
+      // Fewer inner steps than train steps is allowed (applyIfFinite skips, frozen variables).
+      const lagging = loadCheckpoint(setValue(ckpt, 'optState/1/inner/scaleByAdam/count', 3), state);
+      expect(lagging.count).toBe(5);
+      const named = injectHyperparams((o: { step: number }) => sgd({ learningRate: o.step }))({ step: 0.25 });
+      const s = advance(initTrainState(params, named), named, 1, 0, 2);
+      const loaded = loadCheckpoint(saveCheckpoint(s), params, named);
+      expect(stateBytes(loaded)).toEqual(stateBytes(s));
+      disposeTree([params, state, lagging, s, loaded]);
     });
   });
 

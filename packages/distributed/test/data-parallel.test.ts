@@ -145,7 +145,7 @@ describe('distributedShampoo on one process', () => {
 });
 
 describe('distributedShampoo on worker-thread ranks', () => {
-  it('3 ranks equal 1 rank bit for bit in float32 (also resumed from per-rank checkpoints, and with pipelined roots), stay in sync when quantized, own disjoint state, and fail together on mismatches', async () => {
+  it('3 ranks equal 1 rank bit for bit in float32 (also resumed from per-rank checkpoints, with pipelined roots, and both), stay in sync when quantized, own disjoint state, and fail together on mismatches', async () => {
     const fixture = new URL('./fixtures/data-parallel.ts', import.meta.url);
     const results = await runThreadRanks<DataParallelResult>(3, fixture, 'dataParallel', { steps: STEPS, dtypes: ['float32', 'bfloat16', 'float16'], mismatches: true, delay: 2, resume: true });
 
@@ -157,6 +157,8 @@ describe('distributedShampoo on worker-thread ranks', () => {
     const delayed = train(shampoo({ ...testShampooOptions(), rootExecutor: inlineRootExecutor({ delay: 2 }) }), STEPS, (p, s) => averagedGradient(p, 3, s));
     for (const r of results) expect(r.delayed).toEqual(delayed);
     expect(delayed).not.toEqual(reference);
+    // And resumed from per-rank checkpoints saved with roots in flight (step 6's, due at 8).
+    for (const r of results) expect(r.resumedDelayed).toEqual(delayed);
 
     // Quantized: every rank applies the same rounded directions, so the replicas stay identical.
     // Each direction element is within 2^-8 / 2^-11 of float32's (tested above); over 12 steps

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disposeTree } from '@shampoo-ts/core';
-import { scaleByShampoo, shampoo } from '@shampoo-ts/shampoo';
+import { inlineRootExecutor, scaleByShampoo, shampoo } from '@shampoo-ts/shampoo';
 import type { DataParallelResult } from './fixtures/data-parallel.js';
 import { checkExercise, type Exercise } from './support/expect-collectives.js';
 import { mpiTestSkipReason, mpirun, type MpiRun } from './support/mpirun.js';
@@ -26,11 +26,17 @@ describe.skipIf(skipReason !== undefined)('mpiCommunicator under mpirun -np 2', 
     checkExercise(results.map((r) => r.collectives), 2, 1000, 4);
   });
 
-  it('data-parallel Shampoo on 2 processes equals 1 rank bit for bit, and mismatches fail on both', () => {
+  it('data-parallel Shampoo on 2 processes equals 1 rank bit for bit (also resumed from per-rank checkpoints, with pipelined roots, and both), and mismatches fail on both', () => {
     expect(run.code, run.stderr).toBe(0);
     const dp = results.map((r) => r.dataParallel);
     const reference = train(shampoo(testShampooOptions()), 12, (p, s) => averagedGradient(p, 2, s));
     for (const r of dp) expect(r.params.float32).toEqual(reference);
+    // Per-rank checkpoints halfway, loaded by fresh optimizers: the same bits, also with
+    // pipelined roots (delay 2) saved in flight.
+    for (const r of dp) expect(r.resumed).toEqual(reference);
+    const delayed = train(shampoo({ ...testShampooOptions(), rootExecutor: inlineRootExecutor({ delay: 2 }) }), 12, (p, s) => averagedGradient(p, 2, s));
+    for (const r of dp) expect(r.delayed).toEqual(delayed);
+    for (const r of dp) expect(r.resumedDelayed).toEqual(delayed);
     const params = initialParams();
     const single = scaleByShampoo(testShampooOptions()).init(params);
     expect([...dp[0].ownedBlocks, ...dp[1].ownedBlocks].sort()).toEqual(Object.keys(single.blocks).sort());

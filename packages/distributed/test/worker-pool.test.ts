@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { disposeTree, leavesWithPaths, stateLeavesWithPaths } from '@shampoo-ts/core';
+import { disposeTree, initTrainState, leavesWithPaths, loadCheckpoint, saveCheckpoint, stateLeavesWithPaths, step, type StateValue, type TrainState } from '@shampoo-ts/core';
 import { computeRoots, hostRootExecutor, shampoo, type RootExecutor, type RootRequest, type RootTask } from '@shampoo-ts/shampoo';
 import { inlineRootExecutor, rootWorkerPool, runnerRootExecutor, workerPoolRootExecutor, type RootRunner } from '@shampoo-ts/distributed';
 import { initialParams, rankGradient, testShampooOptions, train } from './support/training.js';
@@ -75,6 +75,33 @@ describe('workerPoolRootExecutor in a Shampoo step', () => {
     expect(synchronous).not.toEqual(inline);
     // delay 0 through the generic runner is the host executor exactly.
     expect(synchronous).toEqual(train(shampoo({ ...testShampooOptions(), rootExecutor: hostRootExecutor() }), 12, gradients));
+  });
+
+  it('pipelined on the pool, saved with roots in flight and loaded into a fresh optimizer: the bits of the uninterrupted run', () => {
+    const make = () => shampoo({ ...testShampooOptions(), rootExecutor: workerPoolRootExecutor(pool, { delay: 2 }) });
+    const reference = shampoo({ ...testShampooOptions(), rootExecutor: inlineRootExecutor({ delay: 2 }) });
+    const run = (tx: ReturnType<typeof make>, state: TrainState<StateValue>, from: number, to: number) => {
+      for (let t = from; t <= to; t++) {
+        const g = gradients(state.params, t);
+        const next = step(state, g, tx);
+        disposeTree([state, g]);
+        state = next;
+      }
+      return state;
+    };
+    const params = initialParams();
+    const want = run(reference, initTrainState(params, reference), 1, 12);
+    // Root steps every 3: after step 6, step 6's roots (due at 8) are in flight.
+    const first = make();
+    const midway = run(first, initTrainState(params, first), 1, 6);
+    const checkpoint = saveCheckpoint(midway);
+    disposeTree(midway);
+    const second = make();
+    const resumed = run(second, loadCheckpoint(checkpoint, params, second), 7, 12);
+    // Every parameter and every state value, bit for bit (Float32Array equality compares exact values).
+    const values = (s: TrainState<StateValue>) => stateLeavesWithPaths(s).map(([p, v]) => [p, v instanceof tf.Tensor ? v.dataSync() : v]);
+    expect(values(resumed)).toEqual(values(want));
+    disposeTree([want, resumed, params]);
   });
 
   it('installs the roots of the factors read at step t at exactly step t + d', () => {

@@ -22,6 +22,8 @@
  *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent;
  *     with iterateAveraging the decay is not added here: the averaging shrinks z instead)
  *   momentum: M <- mu M + (1 - d) P; P <- nesterov ? (1 - d) P + mu M : M
+ * With a pipelined executor (delay d > 0) the inputs of the root submissions in flight are
+ * part of each block's state (in-flight-roots.ts), so a checkpoint resumes bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from '@shampoo-ts/core';
@@ -32,6 +34,7 @@ import { blockExponents } from './exponents.js';
 import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
+import { checkInFlight, emptyInFlight, nextInFlight, resubmitInFlight, submissionTracker } from './in-flight-roots.js';
 import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
@@ -47,6 +50,8 @@ export interface BlockState {
   readonly graft: tf.Tensor | null;
   readonly filtered: tf.Tensor | null;
   readonly momentum: tf.Tensor | null;
+  // With a root executor whose delay d is > 0, also `inFlight: InFlightRoots[]`: the inputs of
+  // the block's root submissions still in flight, in d slots (in-flight-roots.ts). Absent with delay 0.
 }
 
 /** The state of the engine (and of scaleByShampoo): the step count and every block's state. */
@@ -132,6 +137,14 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
   // With iterate averaging the decoupled decay shrinks z in the averaging step (iterate-averaging.ts).
   const alpha = config.iterateAveraging === null ? decoupledWeightDecay(config) : 0;
   const needsParams = config.weightDecay > 0 && (config.weightDecayType === 'l2' || alpha !== 0);
+  // Without the factor weighting the statistics are no EMA, so they get no bias correction (the reference).
+  const correctStatistics = config.useBiasCorrection && config.useFactorWeighting;
+  // The factors' own bias correction at a step counts their updates (= bc2 with factorUpdateFrequency 1).
+  const factorBiasCorrection = (step: number) =>
+    emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), correctStatistics);
+  /** Slots for roots in flight: the executor's delay (read when used: 'auto' decides at init). */
+  const inFlightSlots = () => (variant.rootKind === null ? 0 : executor.delay);
+  const submitted = submissionTracker();
 
   return {
     config,
@@ -156,14 +169,17 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
 
     init(blocks) {
       executor.prepare?.();
+      const delay = inFlightSlots();
       const state: Record<string, BlockState> = {};
       for (const info of blocks) {
+        const preconditioner = variant.init(info);
         state[info.key] = {
-          preconditioner: variant.init(info),
+          preconditioner,
           failures: 0,
           graft: config.grafting ? config.grafting.init(info.shape) : null,
           filtered: config.beta1 > 0 ? tf.zeros([...info.shape]) : null,
           momentum: config.momentum ? tf.zeros([...info.shape]) : null,
+          ...(delay > 0 ? { inFlight: emptyInFlight(delay, variant.rootRequests(info, preconditioner, 1)) } : {}),
         };
       }
       return { step: 0, blocks: state };
@@ -174,12 +190,10 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
       const start = config.startPreconditioningStep;
       const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
       const graftOnly = config.grafting !== null && step < start;
-      // Without the factor weighting the statistics are no EMA, so they get no bias correction (the reference).
-      const correctStatistics = config.useBiasCorrection && config.useFactorWeighting;
       const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
       const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
-      // The factors' own bias correction counts their updates (= bc2 with factorUpdateFrequency 1).
-      const bcFactors = emaBiasCorrection(config.beta2, factorUpdateCount(step, config.factorUpdateFrequency), correctStatistics);
+      const bcFactors = factorBiasCorrection(step);
+      const delay = inFlightSlots();
       const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
 
       // Pass 1: statistics, grafting state, filtered gradient, root requests.
@@ -194,11 +208,21 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
         const { filtered, direction } =
           config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
-        if (rootStep) requests.push(...variant.rootRequests(info, pre, bcFactors));
-        return { info, old, G, param, pre, graft, filtered, direction };
+        const own = rootStep ? variant.rootRequests(info, pre, bcFactors) : null;
+        if (own) requests.push(...own);
+        const inFlight = delay > 0 ? checkInFlight(owner, info.key, old.inFlight, delay, state.step, variant.rootRequests(info, old.preconditioner, 1)) : null;
+        return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
       });
-      if (rootStep) executor.submit(step, requests);
+      if (delay > 0) {
+        const inState = work.map((wk) => ({ key: wk.info.key, slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
+        resubmitInFlight(owner, executor, submitted, step, inState);
+      }
+      if (rootStep) {
+        executor.submit(step, requests);
+        submitted.record(step, requests);
+      }
       const byBlock = groupRootResults(executor.collect(step));
+      submitted.forgetThrough(step - delay);
 
       // Pass 2: install roots, precondition, graft, weight decay, momentum.
       const next: Record<string, BlockState> = {};
@@ -223,7 +247,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
         if (alpha !== 0 && wk.param) p = tf.add(p, tf.mul(wk.param, alpha));
         let momentum: tf.Tensor | null = null;
         if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
-        next[info.key] = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
+        const block: BlockState = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
+        next[info.key] = wk.inFlight ? { ...block, inFlight: nextInFlight(wk.inFlight, step, wk.own, variant.rootRequests(info, pre, 1)) } : block;
         return p;
       });
       return { directions, state: { step, blocks: next } };

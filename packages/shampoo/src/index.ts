@@ -24,6 +24,7 @@ export * from './variants/eigenvalue-corrected.js';
 export * from './variants/spectral-descent.js';
 export * from './variants/sign-descent.js';
 export * from './block-engine.js';
+export type { InFlightRoots } from './in-flight-roots.js';
 export { scaleByShampoo } from './scale-by-shampoo.js';
 export * from './aliases.js';
 export * from './iterate-averaging.js';

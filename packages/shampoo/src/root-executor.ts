@@ -30,9 +30,11 @@
  *   Keep only plain data between calls and create tensors in `collect`: the transform may
  *   run inside a `tf.tidy`, which would dispose tensors kept across calls.
  * - Results returned by `collect` are owned by the transform (it installs or disposes them).
- * A pipelined executor keeps submissions in flight across steps, so a checkpoint taken
- * mid-flight should be taken after draining it (root steps are deterministic, so the
- * pending work can also be recomputed from the saved factors).
+ * A pipelined executor keeps submissions in flight across steps. Their inputs are also
+ * part of the transform's state (in-flight-roots.ts), so a checkpoint may be taken at any
+ * step: an executor that does not hold a submission due at `collect` (a fresh one after
+ * loading) is given it again by `submit(dueStep, requests)` just before, and must treat a
+ * repeated `submit` for a step as replacing the earlier one.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RootStatus, RootTaskSpec } from './root-task.js';

@@ -1,6 +1,6 @@
 /** Small helpers shared by the shampoo tests (float64 oracles built on the testing kit). */
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, stateLeavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
 import { jacobiEigen } from '@shampoo-ts/testing';
 
 /** A^p for a symmetric A by the testing kit's Jacobi eigensolver (independent of linalg). */
@@ -60,4 +60,20 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rto
       throw new Error(`${what}[${i}] = ${got[i]}, expected ${want[i]} (|err| ${err} > ${atol} + ${rtol} * |expected|)`);
     }
   }
+}
+
+/**
+ * A byte-level fingerprint of a state: each leaf's path with, for tensors, dtype, shape and
+ * the raw bytes (hex), for numbers, booleans, strings and null their JSON. Equal arrays
+ * mean bit-for-bit equal states.
+ */
+export function stateBytes(state: unknown): string[] {
+  return stateLeavesWithPaths(state).map(([path, leaf]) => {
+    if (leaf instanceof tf.Tensor) {
+      const d = leaf.dataSync();
+      const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      return `${path}:${leaf.dtype}[${leaf.shape.join(',')}]:${Buffer.from(bytes).toString('hex')}`;
+    }
+    return `${path}:${Object.is(leaf, -0) ? '-0' : JSON.stringify(leaf)}`;
+  });
 }

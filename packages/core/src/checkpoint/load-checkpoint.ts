@@ -13,6 +13,7 @@ import {
   type NodeKind,
   type WalkedNode,
 } from './format.js';
+import { checkCounters } from './counters.js';
 
 const owner = 'loadCheckpoint';
 
@@ -79,6 +80,7 @@ function rebuild(template: TrainState<StateValue>, checkpoint: Checkpoint): Trai
     if (n.kind === 'tensor') byPath.set(n.path, checkEntry(n.value as tf.Tensor, n.path, entries.get(n.path)));
     else if (n.kind !== 'object' && n.kind !== 'array') byPath.set(n.path, checkValue(n, values.get(n.path)));
   }
+  checkCounters(owner, new Map(nodes.filter((n) => n.kind === 'number').map((n) => [n.path, byPath.get(n.path)])));
   // Everything is validated: only now are tensors created.
   let i = 0;
   const build = (): unknown => {
@@ -106,8 +108,10 @@ function rebuild(template: TrainState<StateValue>, checkpoint: Checkpoint): Trai
  * disposes it). The result is new and owned by the caller, bit-for-bit the saved state.
  *
  * A checkpoint that does not match (format version, a missing or extra path, another
- * transform structure, a shape, a dtype, the data length) throws an Error naming the path
- * and what was expected, before any tensor is created: nothing changes, nothing leaks.
+ * transform structure, a shape, a dtype, the data length) or whose counters mean nothing
+ * (counters.ts: `count` a non-integer, negative or NaN; a step or failure counter that is
+ * not an integer in [0, count]) throws an Error naming the path, the value and what is
+ * allowed, before any tensor is created: nothing changes, nothing leaks.
  */
 export function loadCheckpoint<S extends StateValue, P extends TensorTree>(checkpoint: Checkpoint, like: TrainState<S, P>): TrainState<S, P>;
 export function loadCheckpoint<S extends StateValue, P extends TensorTree>(checkpoint: Checkpoint, params: P, tx: GradientTransformation<S>): TrainState<S, P>;
