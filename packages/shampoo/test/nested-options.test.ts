@@ -46,7 +46,7 @@ describe('unknown option keys', () => {
   it('in preconditioner, per preconditioner type', () => {
     shampooRejects(
       { preconditioner: { type: 'root-inverse', methd: 'newton' } as never },
-      "scaleByShampoo: preconditioner: unknown option 'methd'; allowed options: [type, method, rankDeficiency]; got methd = \"newton\"",
+      "scaleByShampoo: preconditioner: unknown option 'methd'; allowed options: [type, method, rankDeficiency, rankRtol, rankAtol, perturbBeforeComputation, relativeEpsilon, newton, higherOrder]; got methd = \"newton\"",
     );
     shampooRejects(
       { preconditioner: { type: 'sign-descent', steps: 3 } as never },
