@@ -19,17 +19,21 @@ const alias = Object.fromEntries(
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: packages.map((name) => ({
-      resolve: { alias },
-      test: {
-        name,
-        root: `${root}packages/${name}`,
-        include: ['test/**/*.test.ts'],
-        environment: 'node',
-        setupFiles: [`${root}test/setup.ts`],
-        testTimeout: 120_000,
-        hookTimeout: 120_000,
-      },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        resolve: { alias },
+        test: {
+          name,
+          root: `${root}packages/${name}`,
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: [`${root}test/setup.ts`],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      })),
+      // Checks of the repository as a whole (the package graph), in test/.
+      { test: { name: 'repo', root, include: ['test/**/*.test.ts'], environment: 'node' } },
+    ],
   },
 });

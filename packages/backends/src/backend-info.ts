@@ -7,12 +7,11 @@
  * Where a synchronous readback is cheap (cpu, wasm, tfjs-node: the tensor already sits
  * in host memory) the host float64 path is the right one; where it is not (webgpu:
  * `dataSync` stalls the queue in the browser and does not work in Node) the roots are
- * computed on the device in float32. The rule lives in one place, @shampoo-ts/shampoo's
- * `rootExecutorKindFor(backendName)`, which is also what Shampoo's default
- * `rootExecutor: 'auto'` applies at init(); `rootExecutor` below is its answer for the
- * backend just started.
+ * computed on the device in float32. `cheapSyncReadback` says which; the rule that acts on
+ * it lives in @shampoo-ts/shampoo (`rootExecutorKindFor(backendName)`, what Shampoo's
+ * default `rootExecutor: 'auto'` applies at init()). This package knows nothing of
+ * optimizers: it depends on no other @shampoo-ts package.
  */
-import type { RootExecutorKind } from '@shampoo-ts/shampoo';
 
 /** The names `useBackend` accepts. */
 export const BACKEND_NAMES = ['cpu', 'wasm', 'webgpu', 'node-gpu', 'auto'] as const;
@@ -38,12 +37,23 @@ export interface BackendInfo {
   threads: number;
   /** The GPU adapter, for webgpu; null otherwise. */
   adapterInfo: AdapterInfo | null;
-  /** Where Shampoo's root computation runs here with rootExecutor 'auto': `rootExecutorKindFor(name)` of @shampoo-ts/shampoo. */
-  rootExecutor: RootExecutorKind;
+  /**
+   * Where Shampoo's root computation runs here with rootExecutor 'auto': 'host-float64' where
+   * `cheapSyncReadback`, else 'device-float32' (equal to `rootExecutorKindFor(name)` of @shampoo-ts/shampoo).
+   * @deprecated use `rootExecutorKindFor(info.name)` of @shampoo-ts/shampoo, or `cheapSyncReadback`.
+   */
+  rootExecutor: 'host-float64' | 'device-float32';
   /** For 'auto': why the backends tried before this one could not start (empty otherwise). */
   skipped: string[];
 }
 
+/**
+ * The deprecated `BackendInfo.rootExecutor` of a backend: 'host-float64' where a synchronous
+ * readback is cheap (float64 roots on the host), else 'device-float32'.
+ */
+export function rootExecutorReported(cheapSyncReadback: boolean): BackendInfo['rootExecutor'] {
+  return cheapSyncReadback ? 'host-float64' : 'device-float32';
+}
 
 /** Throws a RangeError naming the value unless `name` is one of BACKEND_NAMES. */
 export function assertBackendRequest(name: unknown): asserts name is BackendRequest {

@@ -1,4 +1,4 @@
-export * from './backend-info.js';
+export { BACKEND_NAMES, assertBackendRequest, type AdapterInfo, type BackendInfo, type BackendRequest } from './backend-info.js';
 export { useBackend, autoOrder, type UseBackendOptions } from './use-backend.js';
 export { type WasmOptions } from './start-wasm.js';
 export { type WebGPUOptions, isSoftwareAdapter } from './start-webgpu.js';

@@ -7,8 +7,7 @@
  * machines that reach only the npm registry; `useBackend('node-gpu')` then says so.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
-import { type BackendInfo } from './backend-info.js';
+import { type BackendInfo, rootExecutorReported } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { importOptional, isNode } from './runtime.js';
 
@@ -38,7 +37,7 @@ export async function startNodeGpu(): Promise<BackendInfo> {
     cheapSyncReadback: true,
     threads: 1,
     adapterInfo: null,
-    rootExecutor: rootExecutorKindFor(tf.getBackend()),
+    rootExecutor: rootExecutorReported(true),
     skipped: [],
   };
 }

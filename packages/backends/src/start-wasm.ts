@@ -6,8 +6,7 @@
  * convolutional networks train on it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
-import { type BackendInfo } from './backend-info.js';
+import { type BackendInfo, rootExecutorReported } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { isNode } from './runtime.js';
 import { TFJS_WASM_VERSION, type WasmPaths, bundledWasmFileMap, nodeWasmDirectory } from './wasm-binaries.js';
@@ -43,7 +42,7 @@ export async function startWasm(options: WasmOptions = {}): Promise<BackendInfo>
     cheapSyncReadback: true,
     threads: wasm.getThreadsCount(),
     adapterInfo: null,
-    rootExecutor: rootExecutorKindFor(tf.getBackend()),
+    rootExecutor: rootExecutorReported(true),
     skipped: [],
   };
 }

@@ -9,8 +9,7 @@
  * and the device-float32 root executor.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { rootExecutorKindFor } from '@shampoo-ts/shampoo';
-import { type AdapterInfo, type BackendInfo } from './backend-info.js';
+import { type AdapterInfo, type BackendInfo, rootExecutorReported } from './backend-info.js';
 import { activate, precisionOf } from './activate.js';
 import { importOptional, isNode } from './runtime.js';
 import { WEBGPU_NODE_REMEDY, diagnoseVulkan } from './webgpu-node-diagnosis.js';
@@ -116,7 +115,7 @@ export async function startWebGPU(options: WebGPUOptions = {}): Promise<BackendI
     cheapSyncReadback: false,
     threads: 1,
     adapterInfo: describeAdapter(adapter.info),
-    rootExecutor: rootExecutorKindFor(tf.getBackend()),
+    rootExecutor: rootExecutorReported(false),
     skipped: [],
   };
 }

@@ -8,7 +8,7 @@ import { useBackend } from '@shampoo-ts/backends';
 import { disposeTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { shampoo } from '@shampoo-ts/shampoo';
-import { expectClose } from './helpers.js';
+import { expectClose } from '../../shampoo/test/helpers.js';
 
 /** Six steps on a 20 x 12 kernel (two blocks of side <= 16) and a 7-vector; updates and the steps that called dataSync. */
 function run(useSymmetricPacking: boolean) {

@@ -26,8 +26,8 @@
  * per update times the CPU cost of one tiny kernel (the op overhead estimate); and the
  * number of synchronous tensor reads (engine readSync) on a non-root step.
  *
- * Usage (build first: npx tsc -b packages/shampoo):
- *   node packages/shampoo/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
+ * Usage (build first: npx turbo run build --filter=@shampoo-ts/bench...):
+ *   node packages/bench/scripts/profile-step.mjs [--batch 128,1024] [--steps 30]
  *     [--phase-reps 15] [--baseline DIST_DIR] [--sweep] [--json FILE]
  * --baseline adds a 'before' configuration from another build of @shampoo-ts/shampoo's dist/
  *   (e.g. an older commit's build copied to /tmp/before/node_modules/@shampoo-ts/shampoo/ with
@@ -59,7 +59,7 @@ const steps = Number(value('steps', '30'));
 const phaseReps = Number(value('phase-reps', '15'));
 const frequency = 100;
 const here = dirname(fileURLToPath(import.meta.url));
-const currentDist = resolve(here, '../dist');
+const currentDist = resolve(here, '../../shampoo/dist');
 
 // ---------------------------------------------------------------- backend
 const info = await useBackend('wasm');

@@ -9,8 +9,8 @@
  * Shampoo: betas [0.9, 0.999], epsilon 1e-12, decoupled wd 1e-4, Adam grafting (0.999,
  * 1e-8), preconditionFrequency 100 (as the step benchmark), and the knob under test.
  *
- * Usage (build first: npx tsc -b packages/shampoo):
- *   node packages/shampoo/scripts/knob-convergence.mjs [--steps 400] [--lr 1e-3] [--json FILE]
+ * Usage (build first: npx turbo run build --filter=@shampoo-ts/bench...):
+ *   node packages/bench/scripts/knob-convergence.mjs [--steps 400] [--lr 1e-3] [--json FILE]
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
