@@ -10,11 +10,14 @@ const packages = readdirSync(`${root}packages`).filter((name) =>
 /**
  * Tests import every @shampoo-ts/* package from its TypeScript source, so one run
  * covers the whole tree without a stale dist/ in the way. The build is still checked
- * (npm test builds first, npm run lint type-checks the tests).
+ * (npm test builds first, npm run lint type-checks the tests). A subpath entry point
+ * ('@shampoo-ts/shampoo/engine', the package.json "exports" map) resolves to
+ * src/<subpath>.ts.
  */
-const alias = Object.fromEntries(
-  packages.map((name) => [`@shampoo-ts/${name}`, `${root}packages/${name}/src/index.ts`]),
-);
+const alias = packages.flatMap((name) => [
+  { find: new RegExp(`^@shampoo-ts/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
+  { find: new RegExp(`^@shampoo-ts/${name}/([a-z-]+)$`), replacement: `${root}packages/${name}/src/$1.ts` },
+]);
 
 export default defineConfig({
   resolve: { alias },

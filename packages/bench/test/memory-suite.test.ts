@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockLayout } from '@shampoo-ts/shampoo';
+import { blockLayout } from '@shampoo-ts/shampoo/engine';
 import { measureVariant, memoryVariants } from '../src/suites/memory.js';
 import { mlp } from '../src/models/mlp.js';
 import { convnet } from '../src/models/convnet.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
-import { hostRootExecutor, shampoo } from '@shampoo-ts/shampoo';
+import { autoRootExecutor, hostRootExecutor, shampoo } from '@shampoo-ts/shampoo';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { Dataset } from '../src/data/dataset.js';
 import { mlp } from '../src/models/mlp.js';
@@ -212,6 +212,20 @@ describe('timedRootExecutor', () => {
       tf.dispose([batch.x, batch.y]);
       disposeTree(params as Params);
     })();
+  });
+});
+
+describe('timedRootExecutor around rootExecutor auto', () => {
+  it("passes init's prepare() on, so 'auto' chooses from the backend at init, before any root step", () => {
+    const auto = autoRootExecutor({ backendName: () => 'webgpu' });
+    const ex = timedRootExecutor(auto);
+    const tx = shampoo({ lr: 0.01, preconditionFrequency: 2, rootExecutor: ex });
+    const params = { w: tf.zeros([3, 2]) };
+    expect(auto.chosen).toBeNull();
+    const state = tx.init(params);
+    expect(auto.chosen).toBe('device-float32');
+    expect(ex.name).toBe('auto: device-float32');
+    disposeTree([state, params]);
   });
 });
 

@@ -10,6 +10,7 @@ export * from './comm/thread-ranks.js';
 export * from './comm/mpi.js';
 export * from './pool/root-worker-pool.js';
 export type { ComputeModule } from './pool/root-job-messages.js';
+/** @deprecated import these from @shampoo-ts/shampoo (runnerRootExecutor and inlineRootExecutor are hostRootExecutor there) */
 export { inlineRootExecutor, inlineRootRunner, runnerRootExecutor, type RootRunner, type RunnerExecutorOptions } from '@shampoo-ts/shampoo';
 export * from './pool/worker-pool-executor.js';
 export * from './data-parallel/half-precision.js';

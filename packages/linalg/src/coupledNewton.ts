@@ -2,7 +2,7 @@ import { checkFinite, checkInteger, checkNonNegative, checkSymmetricMatrix, DEFA
 import { multiply } from './matmul.js';
 import { addToDiagonal, affineWithIdentity, frobeniusNorm, identity, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { integerMatrixPower } from './matrixPower.js';
-import { allFinite, inverseRootResidual, type RootResult, type Termination } from './rootResult.js';
+import { allFinite, inverseRootResidual, type InverseRootResult, type Termination } from './rootResult.js';
 
 /** Options of {@link coupledNewtonInverseRoot}. */
 export interface CoupledNewtonOptions {
@@ -21,7 +21,7 @@ export interface CoupledNewtonOptions {
 }
 
 /** Result of the coupled iterations: the common fields plus the iteration's own error and how it ended. */
-export interface CoupledRootResult extends RootResult {
+export interface CoupledRootResult extends InverseRootResult {
   /** The iteration's own error max|M - I| at the end (not the residual). */
   iterationError: number;
   termination: Termination;

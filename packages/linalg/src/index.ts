@@ -6,7 +6,7 @@ export type { SymmetricEigen, SymmetricEigenOptions } from './symmetricEigen.js'
 export { symmetricEigenJs } from './symmetricEigen.js';
 export { symmetricEigen, type EigenKernel, type EigenDispatchOptions } from './eigenDispatch.js';
 export { matrixPowerFromEigen, type MatrixPowerOptions } from './matrixPowerFromEigen.js';
-export type { RootResult, Termination } from './rootResult.js';
+export type { InverseRootResult, RootResult, Termination } from './rootResult.js';
 export { inverseRoot, type InverseRootOptions, type RankDeficiency } from './inverseRoot.js';
 export { coupledNewtonInverseRoot, type CoupledNewtonOptions, type CoupledRootResult } from './coupledNewton.js';
 export {

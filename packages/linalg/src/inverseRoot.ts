@@ -6,7 +6,7 @@ import { multiply } from './matmul.js';
 import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
 import { congruence } from './congruence.js';
-import { allFinite, inverseRootResidual, type RootResult, type Termination } from './rootResult.js';
+import { allFinite, inverseRootResidual, type InverseRootResult, type Termination } from './rootResult.js';
 import { inverseRootScalar } from './scalarPower.js';
 import type { SymmetricEigen } from './symmetricEigen.js';
 
@@ -83,7 +83,7 @@ export function inverseRoot(
   a: Float64Array,
   n: number,
   options: InverseRootOptions,
-): RootResult & { eigen?: SymmetricEigen; termination?: Termination } {
+): InverseRootResult & { eigen?: SymmetricEigen; termination?: Termination } {
   const fn = 'inverseRoot';
   const { root, epsilon = 0, relativeEpsilon = 0, method = 'eigen', rankDeficiency = { mode: 'perturbation' } } = options;
   checkSymmetricMatrix(fn, 'a', a, n, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
@@ -141,7 +141,7 @@ function eigenInverseRoot(
   relativeEpsilon: number,
   rankDeficiency: RankDeficiency,
   options: InverseRootOptions,
-): RootResult & { eigen: SymmetricEigen } {
+): InverseRootResult & { eigen: SymmetricEigen } {
   const measure = options.measureResidual ?? true;
   const kernel = options.kernel ?? 'auto';
   if (rankDeficiency.mode === 'pseudo-inverse') {

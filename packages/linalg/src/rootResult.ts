@@ -8,12 +8,15 @@ import { integerMatrixPower } from './matrixPower.js';
  * root was taken (see each solver for its A_r). `iterations` is 0 for direct methods.
  * `converged` false means the caller should not trust `root`; it is never an exception.
  */
-export interface RootResult {
+export interface InverseRootResult {
   root: Float64Array;
   residual: number;
   iterations: number;
   converged: boolean;
 }
+
+/** @deprecated use InverseRootResult (RootResult is @shampoo-ts/shampoo's executor result) */
+export type RootResult = InverseRootResult;
 
 /** How an iteration ended: tolerance met, error stopped improving, or the iteration cap hit. */
 export type Termination = 'converged' | 'early-stop' | 'max-iterations';

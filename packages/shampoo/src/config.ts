@@ -8,7 +8,7 @@ import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
-import { checkRootExecutorChoice, type RootExecutorChoice } from './executor-choice.js';
+import { checkRootExecutorChoice, type RootExecutorChoice } from './executors/placement.js';
 import type { InverseRootMethod } from './root-task.js';
 import { checkRootSolver, ROOT_SOLVER_KEYS, type RootSolverSettings } from './root-solver.js';
 import type { SignScale } from './variants/sign-descent.js';

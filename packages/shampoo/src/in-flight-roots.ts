@@ -25,7 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from '@shampoo-ts/core';
-import type { RootExecutor, RootRequest } from './root-executor.js';
+import type { RootExecutor, RootRequest } from './executors/root-executor.js';
 import { invalidParameter } from './validate.js';
 
 /** One slot: the inputs of the root submission made at `step` (0: empty). */

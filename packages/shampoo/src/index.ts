@@ -1,37 +1,31 @@
-export * from './blocking/merge-small-dims.js';
-export * from './blocking/layout.js';
-export * from './exponents.js';
-export * from './packing.js';
-export * from './kronecker.js';
-export * from './factors.js';
-export * from './root-task.js';
-export * from './eigen-task.js';
-export * from './eigen-config.js';
-export * from './root-solver.js';
-export * from './root-executor.js';
-export * from './root-transfer.js';
-export * from './host-executor.js';
-export * from './runner-executor.js';
-export * from './async-host-executor.js';
-export * from './config.js';
-export * from './step-schedule.js';
-export * from './variants/types.js';
-export * from './variants/index.js';
-export * from './variants/root-inverse.js';
-export * from './variants/eigendecomposed.js';
-export * from './variants/eigen-powers.js';
-export * from './variants/eigenvalue-corrected.js';
-export * from './variants/spectral-descent.js';
-export * from './variants/sign-descent.js';
-export * from './block-engine.js';
-export type { InFlightRoots } from './in-flight-roots.js';
+/**
+ * @shampoo-ts/shampoo: what a user composes. The recipes (shampoo, soap, klShampoo, muon),
+ * the transform they are built on (scaleByShampoo), iterate averaging, their option types,
+ * and where the roots are computed (executors/index.ts). The block engine and the parts
+ * @shampoo-ts/distributed and the benchmarks assemble it from are in
+ * '@shampoo-ts/shampoo/engine'.
+ */
+export { shampoo, soap, klShampoo, muon, type MuonOptions } from './aliases.js';
 export { scaleByShampoo } from './scale-by-shampoo.js';
-export * from './aliases.js';
-export * from './iterate-averaging.js';
-export * from './device-executor.js';
-export * from './device-eigen.js';
-export * from './device-status.js';
-export * from './executor-kind.js';
-export * from './executor-choice.js';
-export * from './root-results.js';
-export * from './direction-steps.js';
+export type { ShampooState } from './block-engine.js';
+export type { MomentumConfig, PreconditionerConfig, PreconditionerType, ShampooOptions, WeightDecayType } from './config.js';
+export type { EigenbasisOptions, EigendecomposedConfig, EigenvalueCorrectedConfig } from './eigen-config.js';
+export type { HigherOrderSettings, NewtonSettings, RootSolverSettings } from './root-solver.js';
+export type { InverseExponentOverride } from './exponents.js';
+export { iterateAveraging, evalParams, trainParams, type IterateAveragingConfig, type IterateAveragingState } from './iterate-averaging.js';
+
+// Root execution (executors/): the interface, the host and device executors, the placement rule.
+export * from './executors/index.js';
+// The pure root computation an executor or runner runs, on plain data.
+export { computeRoots, type InverseRootMethod, type RootOutcome, type RootStatus, type RootTask, type RootTaskKind, type RootTaskSpec } from './root-task.js';
+
+// Deprecated names, kept for one release.
+export {
+  asyncHostRootExecutor,
+  inlineRootExecutor,
+  runnerRootExecutor,
+  withDeviceEigen,
+  type AsyncHostRootExecutor,
+  type AsyncHostRootExecutorOptions,
+  type RunnerExecutorOptions,
+} from './executors/deprecated.js';

@@ -8,7 +8,7 @@
  * - 'unchecked' (device executor): accepted as is, the counter is left alone; its status
  *   comes with a later step's result as `earlier` (or alone, without tensors), and counts then.
  */
-import type { RootResult } from './root-executor.js';
+import type { RootResult } from './executors/root-executor.js';
 
 /** Results keyed `<block key>/<dim>`, grouped by block key and dim. */
 export function groupRootResults(results: readonly RootResult[]): Map<string, Map<number, RootResult>> {

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeTree, leavesWithPaths, ownTensors, tensorsIn, type TensorTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { arbShape, arbFloat32Values, shapeSize } from '@shampoo-ts/testing';
-import { scaleByShampoo, shampooBlockEngine, splitBlocks, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { scaleByShampoo, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { shampooBlockEngine, splitBlocks } from '@shampoo-ts/shampoo/engine';
 
 const OPTIONS: ShampooOptions = {
   betas: [0.9, 0.99], epsilon: 1e-6, weightDecay: 1e-2, maxPreconditionerDim: 3, preconditionFrequency: 2,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { assembleBlocks, blockExponents, blockLayout, mergeSmallDims, splitBlocks } from '@shampoo-ts/shampoo';
+import { assembleBlocks, blockLayout, mergeSmallDims, splitBlocks } from '@shampoo-ts/shampoo/engine';
+import { blockExponents } from '../src/exponents.js';
 
 describe('mergeSmallDims', () => {
   it('reproduces the worked examples of algorithm.md section 2', () => {

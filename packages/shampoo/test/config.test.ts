@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveShampooConfig, scaleByShampoo, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { scaleByShampoo, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { resolveShampooConfig } from '@shampoo-ts/shampoo/engine';
 import { adamGrafting } from '@shampoo-ts/grafting';
 
 const reject = (options: ShampooOptions, message: string) => expect(() => scaleByShampoo(options)).toThrow(message);

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeTree, injectHyperparams } from '@shampoo-ts/core';
 import { sgdGrafting } from '@shampoo-ts/grafting';
 import { MUON_COEFFICIENTS, newtonSchulz } from '@shampoo-ts/linalg';
-import { muon, resolveShampooConfig, scaleByShampoo, shampoo, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { muon, scaleByShampoo, shampoo, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { resolveShampooConfig } from '@shampoo-ts/shampoo/engine';
 import { expectClose, runUpdates } from './helpers.js';
 
 /** The warnings resolving `options` gives (a fresh onWarning, so none is deduplicated away). */

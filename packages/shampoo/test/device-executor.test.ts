@@ -2,7 +2,7 @@
 import { describe, expect, it, afterEach } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
-import { deviceRootExecutor, hostRootExecutor, scaleByShampoo, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, forwardRootExecutor, hostRootExecutor, scaleByShampoo, type RootTaskSpec } from '@shampoo-ts/shampoo';
 import { spdWithCondition } from '@shampoo-ts/testing';
 import { expectClose, runUpdates } from './helpers.js';
 
@@ -72,8 +72,9 @@ describe('deviceRootExecutor', () => {
     disposeTree([state, host.state, outs, gs, w]);
   });
 
-  it('SOAP (warm-started QR) runs on the device too; eigh-based variants are rejected at construction', () => {
-    expect(() => scaleByShampoo({ preconditioner: { type: 'eigendecomposed' }, rootExecutor: deviceRootExecutor() })).toThrow(
+  it("SOAP (warm-started QR) runs on the device too; eigh-based variants are rejected at construction by an executor without 'eigen' tasks", () => {
+    const withoutEigen = forwardRootExecutor(deviceRootExecutor(), { kinds: ['inverse-root', 'eigen-qr'] as const });
+    expect(() => scaleByShampoo({ preconditioner: { type: 'eigendecomposed' }, rootExecutor: withoutEigen })).toThrow(
       "scaleByShampoo: rootExecutor = \"device-float32\" is not allowed; allowed: an executor that runs 'eigen' tasks",
     );
     const w = tf.zeros([3, 3]);

@@ -6,18 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
-import {
-  autoRootExecutor,
-  computeRoot,
-  deviceRootExecutor,
-  hostRootExecutor,
-  scaleByShampoo,
-  withDeviceEigen,
-  type RootRequest,
-  type RootResult,
-  type RootTaskSpec,
-  type ShampooState,
-} from '@shampoo-ts/shampoo';
+import { autoRootExecutor, deviceRootExecutor, hostRootExecutor, scaleByShampoo, withDeviceEigen, type RootRequest, type RootResult, type RootTaskSpec, type ShampooState } from '@shampoo-ts/shampoo';
+import { computeRoot } from '../src/root-task.js';
 import { spdWithCondition } from '@shampoo-ts/testing';
 import { expectClose } from './helpers.js';
 

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { NEWTON_SCHULZ_COEFFICIENTS, scaleByShampoo, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { scaleByShampoo, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { NEWTON_SCHULZ_COEFFICIENTS } from '@shampoo-ts/shampoo/engine';
 import { newtonSchulz } from '@shampoo-ts/linalg';
 import { seededRandom } from '@shampoo-ts/testing';
 import { expectClose, matmul, runUpdates, symmetricPower, transpose } from './helpers.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { contractEveryDim, eigenOperator, matrixOperator, modeGram, packSymmetricTensor, unpackSymmetricTensor } from '@shampoo-ts/shampoo';
+import { contractEveryDim, eigenOperator, matrixOperator, modeGram } from '../src/kronecker.js';
+import { packSymmetricTensor, unpackSymmetricTensor } from '../src/packing.js';
 
 /** Float64 reference of mode-i unfolding products and mode contractions on row-major arrays. */
 function strides(shape: number[]): number[] {

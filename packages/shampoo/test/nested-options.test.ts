@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree, sgd } from '@shampoo-ts/core';
-import { iterateAveraging, klShampoo, muon, resolveShampooConfig, scaleByShampoo, shampoo, soap, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { iterateAveraging, klShampoo, muon, scaleByShampoo, shampoo, soap, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { resolveShampooConfig } from '@shampoo-ts/shampoo/engine';
 import { assertEquivalentTransforms } from '@shampoo-ts/testing';
 
 /** Expects `build` to throw `message` and to leave no tensor behind. */

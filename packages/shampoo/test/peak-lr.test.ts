@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree, injectHyperparams, sgd, warmupCosineDecay } from '@shampoo-ts/core';
 import { sgdGrafting } from '@shampoo-ts/grafting';
-import { resolveShampooConfig, scaleByShampoo, shampoo } from '@shampoo-ts/shampoo';
+import { scaleByShampoo, shampoo } from '@shampoo-ts/shampoo';
+import { resolveShampooConfig } from '@shampoo-ts/shampoo/engine';
 import { assertEquivalentTransforms } from '@shampoo-ts/testing';
 import { expectClose, runUpdates } from './helpers.js';
 

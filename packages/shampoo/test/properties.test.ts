@@ -8,14 +8,9 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import {
-  contractEveryDim,
-  matrixOperator,
-  scaleByShampoo,
-  unpackSymmetricTensor,
-  type PreconditionerConfig,
-  type ShampooState,
-} from '@shampoo-ts/shampoo';
+import { scaleByShampoo, type PreconditionerConfig, type ShampooState } from '@shampoo-ts/shampoo';
+import { contractEveryDim, matrixOperator } from '../src/kronecker.js';
+import { unpackSymmetricTensor } from '../src/packing.js';
 import { psdCheck, stateStructureDifference, symmetryError } from '@shampoo-ts/testing';
 
 const variants: PreconditionerConfig[] = [

@@ -11,14 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  PRECONDITIONER_OPTION_NAMES,
-  SHAMPOO_OPTION_NAMES,
-  type IterateAveragingConfig,
-  type MomentumConfig,
-  type MuonOptions,
-  type PreconditionerConfig,
-} from '@shampoo-ts/shampoo';
+import { type IterateAveragingConfig, type MomentumConfig, type MuonOptions, type PreconditionerConfig } from '@shampoo-ts/shampoo';
+import { PRECONDITIONER_OPTION_NAMES, SHAMPOO_OPTION_NAMES } from '@shampoo-ts/shampoo/engine';
 import type { adagradGrafting, adamGrafting, rmspropGrafting } from '@shampoo-ts/grafting';
 
 const doc = readFileSync(fileURLToPath(new URL('../../../docs/reference-parity.md', import.meta.url)), 'utf8');

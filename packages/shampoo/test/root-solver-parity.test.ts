@@ -9,17 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
 import { inverseRoot } from '@shampoo-ts/linalg';
 import { arbSpd, gaussianMatrix, lowRankPlusRidge } from '@shampoo-ts/testing';
-import {
-  computeRoot,
-  hostRootExecutor,
-  preparedMatrix,
-  scaleByShampoo,
-  type RootRequest,
-  type RootTask,
-  type RootTaskSpec,
-  type ShampooOptions,
-  type ShampooState,
-} from '@shampoo-ts/shampoo';
+import { hostRootExecutor, scaleByShampoo, type RootRequest, type RootTask, type RootTaskSpec, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { computeRoot, preparedMatrix } from '../src/root-task.js';
 import { expectClose, matmul, symmetricPower } from './helpers.js';
 
 const spec = (n: number, over: Partial<RootTaskSpec> = {}): RootTaskSpec => ({

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { computeRoot, computeRoots, hostRootExecutor, readRootTasks, rootOrder, type RootTask, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { computeRoots, hostRootExecutor, readRootTasks, type RootTask, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { computeRoot, rootOrder } from '../src/root-task.js';
 import { arbSpd, orthogonalityError } from '@shampoo-ts/testing';
 import { expectClose, matmul, symmetricPower } from './helpers.js';
 

@@ -10,7 +10,7 @@
  *   flop_bound = (model + Shampoo) / model: the best step-time ratio over a diagonal
  *   optimizer that any implementation could reach at equal FLOP throughput.
  */
-import { blockLayout } from '@shampoo-ts/shampoo';
+import { blockLayout } from '@shampoo-ts/shampoo/engine';
 import { trainingFlopsPerStep, type Model } from '../models/model.js';
 
 /** Shampoo's extra FLOPs per step for one parameter shape (see the module comment). */

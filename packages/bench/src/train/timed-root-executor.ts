@@ -1,10 +1,12 @@
 /**
- * A root executor that forwards to another and adds up the wall time spent in it
- * (reading the factors, computing the roots, uploading them): the cost a root step adds.
+ * A root executor that forwards to another (forwardRootExecutor: name, delay, kinds, prepare,
+ * whenReady, ...) and adds up the wall time spent in it (reading the factors, computing the
+ * roots, uploading them): the cost a root step adds.
  */
-import type { RootExecutor } from '@shampoo-ts/shampoo';
+import { forwardRootExecutor, type ForwardedRootExecutor } from '@shampoo-ts/shampoo';
+import type { RootExecutor, RootRequest } from '@shampoo-ts/shampoo';
 
-export interface TimedRootExecutor extends RootExecutor {
+export interface TimedRootExecutor extends ForwardedRootExecutor {
   /** Milliseconds spent in submit + collect since creation or the last reset. */
   readonly totalMs: number;
   /** Root steps (submissions) since creation or the last reset. */
@@ -15,19 +17,7 @@ export interface TimedRootExecutor extends RootExecutor {
 export function timedRootExecutor(inner: RootExecutor): TimedRootExecutor {
   let totalMs = 0;
   let submissions = 0;
-  return {
-    get name() {
-      return inner.name;
-    },
-    get delay() {
-      return inner.delay;
-    },
-    get kinds() {
-      return inner.kinds;
-    },
-    get lastTimings() {
-      return inner.lastTimings;
-    },
+  return forwardRootExecutor(inner, {
     get totalMs() {
       return totalMs;
     },
@@ -38,7 +28,7 @@ export function timedRootExecutor(inner: RootExecutor): TimedRootExecutor {
       totalMs = 0;
       submissions = 0;
     },
-    submit(step, requests) {
+    submit(step: number, requests: readonly RootRequest[]) {
       const t = performance.now();
       try {
         inner.submit(step, requests);
@@ -47,7 +37,7 @@ export function timedRootExecutor(inner: RootExecutor): TimedRootExecutor {
         submissions++;
       }
     },
-    collect(step) {
+    collect(step: number) {
       const t = performance.now();
       try {
         return inner.collect(step);
@@ -55,5 +45,5 @@ export function timedRootExecutor(inner: RootExecutor): TimedRootExecutor {
         totalMs += performance.now() - t;
       }
     },
-  };
+  });
 }

@@ -7,7 +7,7 @@
  * communicating. A block's BlockInfo (key, shape, exponents) is the one scaleByShampoo
  * gives it inside its parameter, so an owned block gets exactly the same computation.
  */
-import type { BlockInfo, BlockLayout, ShampooBlockEngine } from '@shampoo-ts/shampoo';
+import type { BlockInfo, BlockLayout, ShampooBlockEngine } from '@shampoo-ts/shampoo/engine';
 import { assignBlocks, type BlockAssignment } from '../assignment/assign-blocks.js';
 import type { CostModel } from '../assignment/cost-model.js';
 

@@ -23,7 +23,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
-import { assembleBlocks, shampooBlockEngine, type BlockInput, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
+import { assembleBlocks, shampooBlockEngine, type BlockInput } from '@shampoo-ts/shampoo/engine';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
 import { blockPlan, type BlockPlan } from './block-plan.js';

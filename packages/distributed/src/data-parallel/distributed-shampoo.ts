@@ -5,7 +5,8 @@
  * so u = -lr P with P shared by all ranks; every rank applies the same u to its replica.
  */
 import { chain, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
-import { afterShampooDirection, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { type ShampooOptions } from '@shampoo-ts/shampoo';
+import { afterShampooDirection } from '@shampoo-ts/shampoo/engine';
 import { distributedScaleByShampoo, type DistributionOptions } from './distributed-scale-by-shampoo.js';
 
 /** Data-parallel Distributed Shampoo: u = -lr P (see distributedScaleByShampoo). */

@@ -8,7 +8,8 @@
  * by the parent through the death signal installed by the bootstrap.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { checkOutcomeCount, type RootOutcome, type RootTask } from '@shampoo-ts/shampoo';
+import { type RootOutcome, type RootTask } from '@shampoo-ts/shampoo';
+import { checkOutcomeCount } from '@shampoo-ts/shampoo/engine';
 import type { ComputeModule, JobRequest, WorkerReply } from './root-job-messages.js';
 
 interface RootWorkerData {

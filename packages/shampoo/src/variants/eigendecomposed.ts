@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contractEveryDim, eigenOperator, modeGram, type DimOperator } from '../kronecker.js';
 import { initFactor, updateFactor, updateFactors } from '../factors.js';
-import type { RootRequest } from '../root-executor.js';
+import type { RootRequest } from '../executors/root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
 import { inverseEigenPowers, type RankHandling } from './eigen-powers.js';

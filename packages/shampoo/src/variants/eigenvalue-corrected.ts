@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contractEveryDim, matrixOperator, type DimOperator } from '../kronecker.js';
 import { initFactor, updateFactors } from '../factors.js';
-import type { RootRequest } from '../root-executor.js';
+import type { RootRequest } from '../executors/root-executor.js';
 import type { ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
 

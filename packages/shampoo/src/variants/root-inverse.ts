@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contractEveryDim, contractSymmetric, matrixOperator, modeGram, symmetricPart, type DimOperator } from '../kronecker.js';
 import { initFactor, updateFactor, updateFactors } from '../factors.js';
-import type { RootRequest, RootResult } from '../root-executor.js';
+import type { RootRequest, RootResult } from '../executors/root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
 

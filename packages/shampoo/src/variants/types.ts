@@ -11,7 +11,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from '@shampoo-ts/core';
-import type { RootRequest, RootResult } from '../root-executor.js';
+import type { RootRequest, RootResult } from '../executors/root-executor.js';
 import type { InverseRootMethod, RootTaskKind } from '../root-task.js';
 import type { RootSolverSettings } from '../root-solver.js';
 

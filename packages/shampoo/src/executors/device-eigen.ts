@@ -26,10 +26,12 @@
  * step later, as for deviceRootExecutor (device-status.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkLateStatus, deviceMatrix, describeDeviceStatus, type DeviceRootExecutor } from './device-executor.js';
+import { checkWith, invalidParameter } from '../validate.js';
+import { delayLine } from './delay-line.js';
+import { checkLateStatus, deviceMatrix, describeDeviceStatus, releaseResults, type DeviceRootExecutor } from './device-roots.js';
 import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
+import { forwardRootExecutor } from './forward.js';
 import type { RootExecutor, RootRequest, RootResult } from './root-executor.js';
-import { checkWith, invalidParameter } from './validate.js';
 
 /**
  * Jacobi sweeps per root step for an n x n factor by default: ceil(log2 n) + 3, enough
@@ -192,35 +194,30 @@ function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined
 }
 
 /**
- * `device` (an executor with delay 0, such as deviceRootExecutor()) extended with 'eigen'
- * tasks solved on the device as described above. Other requests go to `device` unchanged.
+ * `device` (an executor with delay 0, such as the device executor's Newton and QR part)
+ * extended with 'eigen' tasks solved on the device as described above; everything else is
+ * forwarded to `device` (forward.ts). `owner` names it in error messages.
  */
-export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOptions = {}): DeviceRootExecutor {
-  const owner = 'withDeviceEigen';
+export function addDeviceEigen(owner: string, device: RootExecutor, options: DeviceEigenOptions = {}): DeviceRootExecutor {
   const sweeps = options.sweeps === undefined ? undefined : checkWith(owner, 'sweeps', options.sweeps, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
   if (device === null || typeof device !== 'object' || typeof device.submit !== 'function') {
     invalidParameter(owner, 'device', device, 'a RootExecutor such as deviceRootExecutor()');
   }
   if (device.delay !== 0) invalidParameter(owner, 'device.delay', device.delay, '0 (results are collected in the same step)');
-  const pending = new Map<number, RootResult[]>();
+  const pending = delayLine<RootResult[]>(0, releaseResults);
   const book = deviceStatusBook(checkLateStatus(owner, options.lateStatus ?? 'defer'));
   const inner = device as Partial<DeviceRootExecutor>;
-  const release = (results: readonly RootResult[]) =>
-    tf.dispose(results.flatMap((s) => [s.root, s.values, s.vectors]).filter((t): t is tf.Tensor => t !== undefined));
-  return {
-    name: device.name,
+  const kinds = [...new Set([...device.kinds, 'eigen' as const])];
+  return forwardRootExecutor(device, {
     delay: 0,
-    kinds: [...new Set([...device.kinds, 'eigen' as const])],
-    get lastTimings() {
-      return device.lastTimings;
-    },
+    kinds,
     get fallbackReads() {
       return book.fallbackReads + (inner.fallbackReads ?? 0);
     },
     async whenReady() {
       await Promise.all([book.whenReady(), inner.whenReady?.()]);
     },
-    submit(step, requests) {
+    submit(step: number, requests: readonly RootRequest[]) {
       const eigen = requests.filter((r) => r.spec.kind === 'eigen');
       const others = requests.filter((r) => r.spec.kind !== 'eigen');
       device.submit(step, others);
@@ -230,15 +227,13 @@ export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOption
         tf.dispose(solved.map((s) => s.code));
         book.record(step, solved.map((s) => s.key), codes, describeDeviceStatus);
       }
-      const stale = pending.get(step);
-      if (stale) release(stale);
-      pending.set(step, solved.map(({ code: _code, ...result }) => result));
+      pending.put(step, solved.map(({ code: _code, ...result }) => result));
     },
-    collect(step) {
-      const due = pending.get(step) ?? [];
-      pending.delete(step);
+    collect(step: number) {
+      const due = pending.due(step) ?? [];
+      pending.done(step);
       // The device has delay 0: its results for `step` (and its late statuses) are ready now.
       return book.attach(step, [...device.collect(step), ...due]);
     },
-  };
+  });
 }

@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { RootResult } from './root-executor.js';
-import type { RootStatus } from './root-task.js';
+import type { RootStatus } from '../root-task.js';
 
 /** Status codes computed on the device. */
 export const DEVICE_STATUS_CODES: readonly RootStatus[] = ['ok', 'failed', 'non-finite-factor', 'non-finite-root'];

@@ -3,9 +3,9 @@
  * tensors -> plain `RootTask`s (one download) and plain `RootOutcome`s -> tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { RootOutcome, RootTask } from './root-task.js';
+import type { RootOutcome, RootTask } from '../root-task.js';
 import type { RootRequest, RootResult } from './root-executor.js';
-import { needsPreviousVectors } from './eigen-task.js';
+import { needsPreviousVectors } from '../eigen-task.js';
 
 /** Where each task's data sits in the flat download of `flattenRootRequests` (plain data). */
 export interface RootTaskLayout {

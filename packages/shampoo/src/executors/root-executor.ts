@@ -9,17 +9,23 @@
  * step `submittedStep + executor.delay`, always the same number of steps behind, so that
  * training does not depend on timing.
  *
- * Executors in this package:
- * - `hostRootExecutor()` ('auto' picks it on cpu, wasm and tfjs-node): reads every factor with ONE
- *   synchronous `dataSync` per root step, runs the pure `computeRoots` (root-task.ts) in
- *   float64 and uploads the roots as float32 tensors. delay 0.
- * - `deviceRootExecutor()` ('auto' picks it, with device-eigen.ts, on webgpu and webgl): float32 iterations on the device
- *   (@shampoo-ts/linalg's tensor kernels); no synchronous readback; the residual check
- *   and the keep-previous-root-on-failure choice are made on the device, so its results
- *   come back with status 'unchecked', and their statuses follow one step late, as
- *   `earlier` (device-status.ts). delay 0.
+ * The executors of this folder (executors/index.ts lists them):
+ * - `hostRootExecutor({ delay, read, runner })` (host-executor.ts; 'auto' picks it on cpu,
+ *   wasm and tfjs-node): reads the factors (one synchronous `dataSync`, or one asynchronous
+ *   `data()` between steps), runs the pure `computeRoots` (root-task.ts) in float64 on a
+ *   runner (inline, or @shampoo-ts/distributed's worker pool or MPI owners) and uploads the
+ *   roots as float32 tensors `delay` steps later.
+ * - `deviceRootExecutor()` (device-executor.ts; 'auto' picks it on webgpu and webgl): float32
+ *   iterations on the device, every task kind (@shampoo-ts/linalg's tensor kernels, Jacobi
+ *   for full eigendecompositions); no synchronous readback; the residual check and the
+ *   keep-previous-root-on-failure choice are made on the device, so its results come back
+ *   with status 'unchecked', and their statuses follow one step late, as `earlier`
+ *   (device-status.ts). delay 0.
+ * - placement.ts: the rule that picks between them ('auto'); forward.ts: wrapping one.
  *
- * Writing another executor (worker_threads, MPI, a pipeline d steps behind):
+ * Computing plain tasks elsewhere (worker_threads, MPI) needs only a RootRunner (runner.ts):
+ * `hostRootExecutor({ runner, delay })` does the reading, the delay and the upload. Writing
+ * a whole executor:
  * - In `submit`, copy what you need out of the tensors at once (the tensors belong to
  *   the caller and may be disposed after `submit` returns), e.g. with the exported
  *   `readRootTasks(requests)`, which gives plain `RootTask`s (transferable: typed arrays
@@ -37,7 +43,7 @@
  * repeated `submit` for a step as replacing the earlier one.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { RootStatus, RootTaskSpec } from './root-task.js';
+import type { RootStatus, RootTaskSpec } from '../root-task.js';
 
 /** One factor whose root (or eigenbasis) is wanted, as tensors. Owned by the caller. */
 export interface RootRequest {

@@ -1,16 +1,23 @@
 /**
- * Choosing the root executor: `ShampooOptions.rootExecutor` is 'auto' (the default), an
- * executor kind, or any RootExecutor object.
+ * Placement: which executor computes the roots. `ShampooOptions.rootExecutor` is 'auto' (the
+ * default), an executor kind, or any RootExecutor object:
  *
- *   'auto'            decided at the transform's init() from tf.getBackend() through
- *                     rootExecutorKindFor (executor-kind.ts): host float64 on cpu, wasm and
- *                     tfjs-node; device float32 on webgpu and webgl
- *   'host-float64'    hostRootExecutor()
- *   'device-float32'  withDeviceEigen(deviceRootExecutor()): the device executor, plus
- *                     float32 Jacobi on the device for full eigendecompositions
- *                     (device-eigen.ts), so every variant runs on a GPU backend
- *   a RootExecutor    used as given (a bare deviceRootExecutor() still rejects the
- *                     eigendecomposed and 'eigh' variants at construction)
+ *   'auto'            decided at the transform's init() from tf.getBackend() by the one rule
+ *                     below, rootExecutorKindFor
+ *   'host-float64'    hostRootExecutor(): one dataSync per root step, float64 roots on the host
+ *   'device-float32'  deviceRootExecutor(): float32 iterations on the device, every task kind
+ *   a RootExecutor    used as given
+ *
+ * The rule, by tfjs backend name:
+ *   'host-float64'   where a synchronous readback is cheap because the tensors already live in
+ *                    host memory: cpu (JS arrays), wasm (the WebAssembly heap), tfjs-node and
+ *                    tfjs-node-gpu ('tensorflow': one copy through the binding);
+ *   'device-float32' on GPU backends (webgpu, webgl), where dataSync stalls the GPU queue
+ *                    (browsers) or fails outright (webgpu in Node has no OffscreenCanvas to
+ *                    read through).
+ * Any other backend name maps to 'host-float64': dataSync works on every tfjs backend except
+ * webgpu outside a browser, and float64 roots are the more accurate choice.
+ * (@shampoo-ts/backends reports the same fact as `cheapSyncReadback`.)
  *
  * 'auto' decides at init() rather than at construction so that an optimizer built before
  * the backend is chosen (a module-level constant, an optimizer rebuilt from model.json)
@@ -18,12 +25,37 @@
  * process (a state restored from elsewhere), it decides at the first root step instead.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { invalidParameter } from '../validate.js';
 import { deviceRootExecutor, type DeviceRootExecutorOptions } from './device-executor.js';
-import { withDeviceEigen } from './device-eigen.js';
-import { ROOT_EXECUTOR_KINDS, rootExecutorKindFor, type RootExecutorKind } from './executor-kind.js';
 import { hostRootExecutor, type HostRootExecutorOptions } from './host-executor.js';
 import type { RootExecutor } from './root-executor.js';
-import { invalidParameter } from './validate.js';
+
+/** Where the root computation runs: the two built-in executors. */
+export type RootExecutorKind = 'host-float64' | 'device-float32';
+
+/** Every RootExecutorKind. */
+export const ROOT_EXECUTOR_KINDS: readonly RootExecutorKind[] = Object.freeze(['host-float64', 'device-float32'] as const);
+
+/** The table above, by tfjs backend name (`tf.getBackend()`). */
+export const ROOT_EXECUTOR_BY_BACKEND: Readonly<Record<string, RootExecutorKind>> = Object.freeze({
+  cpu: 'host-float64',
+  wasm: 'host-float64',
+  tensorflow: 'host-float64',
+  webgpu: 'device-float32',
+  webgl: 'device-float32',
+});
+
+/**
+ * The executor kind for a tfjs backend name: ROOT_EXECUTOR_BY_BACKEND[name], or
+ * 'host-float64' for a name not in the table. Throws a RangeError unless `backendName`
+ * is a non-empty string.
+ */
+export function rootExecutorKindFor(backendName: string): RootExecutorKind {
+  if (typeof backendName !== 'string' || backendName.length === 0) {
+    throw new RangeError(`rootExecutorKindFor: backendName = ${JSON.stringify(backendName) ?? String(backendName)} is not allowed; allowed: a tfjs backend name such as 'cpu', 'wasm', 'webgpu'`);
+  }
+  return Object.prototype.hasOwnProperty.call(ROOT_EXECUTOR_BY_BACKEND, backendName) ? ROOT_EXECUTOR_BY_BACKEND[backendName] : 'host-float64';
+}
 
 /** What `ShampooOptions.rootExecutor` accepts. */
 export type RootExecutorChoice = 'auto' | RootExecutorKind | RootExecutor;
@@ -34,7 +66,7 @@ export interface AutoRootExecutorOptions {
   host?: HostRootExecutorOptions;
   /** Options of deviceRootExecutor (used where the choice is 'device-float32'). */
   device?: DeviceRootExecutorOptions;
-  /** Jacobi sweeps per root step for full eigendecompositions on the device (withDeviceEigen). */
+  /** Jacobi sweeps per root step for full eigendecompositions on the device: deviceRootExecutor's eigenSweeps. */
   eigenSweeps?: number;
   /** The backend name to decide from. Default () => tf.getBackend(). */
   backendName?: () => string;
@@ -51,7 +83,7 @@ export interface AutoRootExecutor extends RootExecutor {
 /** The built-in executor of a kind (see the module comment). */
 export function rootExecutorOfKind(kind: RootExecutorKind, options: AutoRootExecutorOptions = {}): RootExecutor {
   if (kind === 'host-float64') return hostRootExecutor(options.host);
-  if (kind === 'device-float32') return withDeviceEigen(deviceRootExecutor(options.device), { sweeps: options.eigenSweeps });
+  if (kind === 'device-float32') return deviceRootExecutor({ ...(options.eigenSweeps === undefined ? {} : { eigenSweeps: options.eigenSweeps }), ...options.device });
   return invalidParameter('rootExecutorOfKind', 'kind', kind, ROOT_EXECUTOR_KINDS.map((k) => `'${k}'`).join(' or '));
 }
 

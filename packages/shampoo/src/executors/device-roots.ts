@@ -1,6 +1,7 @@
 /**
- * The on-device float32 root executor, for GPU backends where a synchronous readback is
- * slow or impossible (webgpu in Node). Everything stays on the device:
+ * The device executor's Newton and QR part (device-executor.ts adds full eigendecompositions,
+ * device-eigen.ts), for GPU backends where a synchronous readback is slow or impossible
+ * (webgpu in Node). Everything stays on the device:
  *   A = F / bc (unpacked by a gather), A <- A / max(trace(A), eps)^tau when trace scaling is on;
  *   'inverse-root': X = coupled Newton for (A + eps I)^(-1/r) (@shampoo-ts/linalg
  *     newtonInverseRootTensor), min(maxIterations, spec.solver.newton.maxIterations) steps,
@@ -12,21 +13,20 @@
  * The accept/keep decision is made on the device, so results come back with status
  * 'unchecked'. Their statuses, under the host's contract ('non-finite-factor',
  * 'non-finite-root', 'failed', 'ok'), follow one step later through an asynchronous read of
- * one code per task (device-status.ts). Newton needs an integer r = 1/exponent; full
- * eigendecompositions ('eigen') have no tfjs kernel: withDeviceEigen (device-eigen.ts) adds
- * them, by Jacobi on the device.
+ * one code per task (device-status.ts). Newton needs an integer r = 1/exponent.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { newtonInverseRootTensor, qrIterationStepTensor } from '@shampoo-ts/linalg';
-import { unpackSymmetricTensor } from './packing.js';
-import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
-import { rootOrder, type RootStatus } from './root-task.js';
-import { NEWTON_DEFAULTS } from './root-solver.js';
+import { unpackSymmetricTensor } from '../packing.js';
+import { rootOrder, type RootStatus } from '../root-task.js';
+import { NEWTON_DEFAULTS } from '../root-solver.js';
+import { checkWith, invalidParameter } from '../validate.js';
+import { delayLine } from './delay-line.js';
 import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
-import { checkWith, invalidParameter } from './validate.js';
+import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
 
-/** Options of the device executor. */
-export interface DeviceRootExecutorOptions {
+/** Options of the device executor's Newton and QR part. */
+export interface DeviceNewtonOptions {
   /** Newton steps at most (all run: stopping early would need a readback); the spec's newton.maxIterations caps it too. Default 40. */
   maxIterations?: number;
   /** Newton's own stopping tolerance on max|M - I|. Default: the spec's newton.tolerance (1e-6). */
@@ -65,13 +65,15 @@ export interface DeviceRootExecutor extends RootExecutor {
   readonly fallbackReads: number;
 }
 
-/** Float32 root computation on the device, no readback of roots (see the module comment). */
-export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): DeviceRootExecutor {
-  const owner = 'deviceRootExecutor';
+/**
+ * Float32 'inverse-root' and 'eigen-qr' tasks on the device, no readback of roots (see the
+ * module comment); `owner` names it in error messages.
+ */
+export function deviceNewtonExecutor(owner: string, options: DeviceNewtonOptions = {}): DeviceRootExecutor {
   const maxIterations = checkWith(owner, 'maxIterations', options.maxIterations ?? 40, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
   const tolerance = options.tolerance === undefined ? undefined : checkWith(owner, 'tolerance', options.tolerance, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0');
   const residualTolerance = checkWith(owner, 'residualTolerance', options.residualTolerance ?? 0.1, (v) => v > 0, 'a number > 0');
-  const pending = new Map<number, RootResult[]>();
+  const pending = delayLine<RootResult[]>(0, releaseResults);
   const book = deviceStatusBook(checkLateStatus(owner, options.lateStatus ?? 'defer'));
   const timings: RootExecutorTimings = { readMs: 0, computeMs: 0, uploadMs: 0, tasks: 0 };
   /** One request: its result (selected on the device) and its status code (device-status.ts). */
@@ -124,16 +126,19 @@ export function deviceRootExecutor(options: DeviceRootExecutorOptions = {}): Dev
         book.record(step, requests.map((r) => r.spec.key), codes, describeDeviceStatus);
       }
       Object.assign(timings, { readMs: 0, computeMs: performance.now() - t0, uploadMs: 0, tasks: requests.length });
-      const stale = pending.get(step);
-      if (stale) for (const s of stale) tf.dispose([s.root, s.vectors].filter((t): t is tf.Tensor => t !== undefined));
-      pending.set(step, results);
+      pending.put(step, results);
     },
     collect(step) {
-      const due = pending.get(step) ?? [];
-      pending.delete(step);
+      const due = pending.due(step) ?? [];
+      pending.done(step);
       return book.attach(step, due);
     },
   };
+}
+
+/** Disposes the tensors of results that will not be handed over. */
+export function releaseResults(results: readonly RootResult[]): void {
+  tf.dispose(results.flatMap((s) => [s.root, s.values, s.vectors]).filter((t): t is tf.Tensor => t !== undefined));
 }
 
 /** The message of a device status that is not 'ok' (the host's wording). */
