@@ -1,63 +1,75 @@
-// Trees and state
-export * from './tree.js';
-export * from './tree-ops.js';
-export * from './transform.js';
-export * from './state-tree.js';
-export * from './state-subset.js';
-export * from './per-param.js';
-export * from './validate.js';
-export * from './check-gradients.js';
+/**
+ * @shampoo-ts/core: trees of tensors, the transform type, combinators, schedules, the
+ * building-block transforms and the optimizers made of them, training and checkpoints: what a
+ * user composes. Writing a transform needs a few more helpers: '@shampoo-ts/core/authoring'.
+ */
+// Trees
+export {
+  isTensor, leaves, leavesWithPaths, treeMap, treeMapN, unflatten, disposeTree, assertSameStructure, firstStructureDifference,
+  type Tree, type TensorTree,
+} from './tree.js';
+export { treeClone, treeZerosLike, globalNorm } from './tree-ops.js';
+
+// Transforms and their state
+export type { GradientTransformation, StateValue, EmptyState, CountState } from './transform.js';
+export { stateLeavesWithPaths, type StateLeaf } from './state-tree.js';
 
 // Combinators
-export * from './combinators/identity.js';
-export * from './combinators/chain.js';
-export * from './combinators/named-chain.js';
-export * from './combinators/masked.js';
-export * from './combinators/partition.js';
-export * from './combinators/leaf-labels.js';
-export * from './combinators/inject-hyperparams.js';
-export * from './combinators/set-hyperparam.js';
-export * from './combinators/apply-updates.js';
-export { checkTransform } from './combinators/check-transform.js';
+export { identity } from './combinators/identity.js';
+export { chain } from './combinators/chain.js';
+export { namedChain, type NamedChainState } from './combinators/named-chain.js';
+export { masked, type MaskedState } from './combinators/masked.js';
+export { partition, type PartitionState } from './combinators/partition.js';
+export { injectHyperparams, type InjectHyperparamsOptions, type InjectHyperparamsState, type InjectableHyperparams } from './combinators/inject-hyperparams.js';
+export { setHyperparam } from './combinators/set-hyperparam.js';
+export { applyUpdates } from './combinators/apply-updates.js';
 
 // Schedules
-export * from './schedules/schedule.js';
-export * from './schedules/constant.js';
-export * from './schedules/linear.js';
-export * from './schedules/exponential-decay.js';
-export * from './schedules/cosine-decay.js';
-export * from './schedules/warmup-cosine-decay.js';
-export * from './schedules/piecewise-constant.js';
-export * from './schedules/join-schedules.js';
+export type { Schedule, ScalarOrSchedule } from './schedules/schedule.js';
+export { constant } from './schedules/constant.js';
+export { linear, type LinearOptions } from './schedules/linear.js';
+export { exponentialDecay, type ExponentialDecayOptions } from './schedules/exponential-decay.js';
+export { cosineDecay, type CosineDecayOptions } from './schedules/cosine-decay.js';
+export { warmupCosineDecay, type WarmupCosineDecayOptions } from './schedules/warmup-cosine-decay.js';
+export { piecewiseConstant } from './schedules/piecewise-constant.js';
+export { joinSchedules } from './schedules/join-schedules.js';
 
 // Building blocks
-export * from './transforms/scale.js';
-export * from './transforms/scale-by-schedule.js';
-export * from './transforms/scale-by-learning-rate.js';
-export * from './transforms/add-decayed-weights.js';
-export * from './transforms/clip-by-global-norm.js';
-export * from './transforms/trace.js';
-export * from './transforms/scale-by-adam.js';
-export * from './transforms/scale-by-rms.js';
-export * from './transforms/scale-by-stddev.js';
-export * from './transforms/scale-by-adagrad.js';
-export * from './transforms/divide-by-root.js';
-export * from './transforms/apply-if-finite.js';
-export { checkCount } from './transforms/check-count.js';
+export { scale } from './transforms/scale.js';
+export { scaleBySchedule } from './transforms/scale-by-schedule.js';
+export { scaleByLearningRate, type ScaleByLearningRateOptions } from './transforms/scale-by-learning-rate.js';
+export { addDecayedWeights } from './transforms/add-decayed-weights.js';
+export { clipByGlobalNorm } from './transforms/clip-by-global-norm.js';
+export { trace, type TraceState, type TraceOptions } from './transforms/trace.js';
+export { scaleByAdam, type ScaleByAdamState, type ScaleByAdamOptions } from './transforms/scale-by-adam.js';
+export { scaleByRms, type ScaleByRmsState, type ScaleByRmsOptions } from './transforms/scale-by-rms.js';
+export { scaleByStddev, type ScaleByStddevState } from './transforms/scale-by-stddev.js';
+export { scaleByAdagrad, type ScaleByAdagradState, type ScaleByAdagradOptions } from './transforms/scale-by-adagrad.js';
+export { divideByRoot } from './transforms/divide-by-root.js';
+export { applyIfFinite, type ApplyIfFiniteState, type ApplyIfFiniteOptions } from './transforms/apply-if-finite.js';
 
 // Optimizers
-export * from './aliases/sgd.js';
-export * from './aliases/adam.js';
-export * from './aliases/adamw.js';
-export * from './aliases/adagrad.js';
-export * from './aliases/rmsprop.js';
+export { sgd, type SgdOptions } from './aliases/sgd.js';
+export { adam, type AdamOptions } from './aliases/adam.js';
+export { adamw, type AdamwOptions } from './aliases/adamw.js';
+export { adagrad, type AdagradOptions } from './aliases/adagrad.js';
+export { rmsprop, type RmspropOptions } from './aliases/rmsprop.js';
 
 // Training
-export * from './train/train-state.js';
-export * from './train/value-and-grad.js';
-export * from './train/trainer.js';
+export { initTrainState, step, type TrainState } from './train/train-state.js';
+export { valueAndGrad } from './train/value-and-grad.js';
+export { Trainer, type TrainerOptions, type StepReport } from './train/trainer.js';
 
 // Checkpoints
-export * from './checkpoint/format.js';
-export * from './checkpoint/save-checkpoint.js';
-export * from './checkpoint/load-checkpoint.js';
+export {
+  CHECKPOINT_FORMAT_VERSION,
+  type Checkpoint, type CheckpointData, type CheckpointDtype, type CheckpointEntry, type CheckpointNode, type CheckpointValue,
+} from './checkpoint/format.js';
+export { saveCheckpoint, saveCheckpointAsync } from './checkpoint/save-checkpoint.js';
+export { loadCheckpoint } from './checkpoint/load-checkpoint.js';
+
+/**
+ * Deprecated here, kept for one release: the authoring helpers, now at '@shampoo-ts/core/authoring'.
+ * @deprecated import these from '@shampoo-ts/core/authoring'
+ */
+export * from './authoring.js';

@@ -6,22 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import {
-  adam,
-  adamw,
-  chain,
-  clipByGlobalNorm,
-  disposeTree,
-  extendState,
-  mergeState,
-  rmsprop,
-  selectState,
-  sgd,
-  stateLeavesWithPaths,
-  stateSkeleton,
-  type GradientTransformation,
-  type StateValue,
-} from '@shampoo-ts/core';
+import { adam, adamw, chain, clipByGlobalNorm, disposeTree, rmsprop, sgd, stateLeavesWithPaths, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { extendState, mergeState, selectState, stateSkeleton } from '@shampoo-ts/core/authoring';
 import { gradsAt, shapeArb, values } from './support/arbitraries.js';
 import { stateBytes } from './support/compare.js';
 import { expectNoLeak, expectThrowsNoLeak } from './support/leaks.js';

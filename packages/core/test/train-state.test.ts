@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import {
-  adamw,
-  chain,
-  clipByGlobalNorm,
-  disposeTree,
-  initTrainState,
-  injectHyperparams,
-  leavesWithPaths,
-  sgd,
-  step,
-  tensorsIn,
-  Trainer,
-  type InjectHyperparamsState,
-  type TrainState,
-} from '@shampoo-ts/core';
+import { adamw, chain, clipByGlobalNorm, disposeTree, initTrainState, injectHyperparams, leavesWithPaths, sgd, step, Trainer, type InjectHyperparamsState, type TrainState } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { buildTree, gradsAt, treeSpecArb } from './support/arbitraries.js';
 import { stateBytes, treeValues } from './support/compare.js';
 import { expectNoLeak, expectThrowsNoLeak } from './support/leaks.js';

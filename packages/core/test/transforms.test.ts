@@ -5,30 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import {
-  addDecayedWeights,
-  clipByGlobalNorm,
-  disposeTree,
-  globalNorm,
-
-  scale,
-  scaleByAdagrad,
-  scaleByAdam,
-  scaleByLearningRate,
-  scaleByRms,
-  scaleBySchedule,
-  scaleByStddev,
-  tensorsIn,
-  trace,
-  adamw,
-  applyIfFinite,
-  initTrainState,
-  step,
-  chain,
-  type GradientTransformation,
-  type StateValue,
-  type TensorTree,
-} from '@shampoo-ts/core';
+import { addDecayedWeights, clipByGlobalNorm, disposeTree, globalNorm, scale, scaleByAdagrad, scaleByAdam, scaleByLearningRate, scaleByRms, scaleBySchedule, scaleByStddev, trace, adamw, applyIfFinite, initTrainState, step, chain, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { buildTree, gradsAt, treeSpecArb, values } from './support/arbitraries.js';
 import { treeValues } from './support/compare.js';
 import { expectNoLeak, expectThrowsNoLeak } from './support/leaks.js';

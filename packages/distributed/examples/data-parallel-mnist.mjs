@@ -19,7 +19,8 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, initTrainState, leaves, step, tensorsIn, valueAndGrad } from '@shampoo-ts/core';
+import { disposeTree, initTrainState, leaves, step, valueAndGrad } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { useBackend } from '@shampoo-ts/backends';
 import { distributedShampoo, mpiCommunicator, mpiUnavailableReason, singleProcessCommunicator } from '@shampoo-ts/distributed';

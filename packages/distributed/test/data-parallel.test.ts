@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { disposeTree, leavesWithPaths, tensorsIn, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, leavesWithPaths, type TensorTree } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { shampoo, scaleByShampoo } from '@shampoo-ts/shampoo';
 import {
   bfloat16Bits,

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraftingBlockState, GraftingKind, GraftingStrategy } from './strategy.js';
-import { checkBoolean, checkNumber } from '@shampoo-ts/core';
+import { checkBoolean, checkNumber } from '@shampoo-ts/core/authoring';
 
 /** Settings of a diagonal grafting strategy. */
 export interface DiagonalGraftingOptions {

@@ -6,7 +6,7 @@
  *   Adam     (beta2 0.999, 1e-10) as RMSprop, with v / (1 - beta2^t) under the root
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkKnownOptions } from '@shampoo-ts/core';
+import { checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { diagonalGrafting } from './diagonal.js';
 import type { GraftingStrategy } from './strategy.js';
 

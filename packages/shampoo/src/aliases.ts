@@ -5,7 +5,8 @@
  *   klShampoo(o)  = shampoo with KL-Shampoo's statistics
  * For a learning-rate schedule use core's injectHyperparams(shampoo)({ lr: schedule, peakLr }).
  */
-import { chain, checkBoolean, checkKnownOptions, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { chain, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { decoupledWeightDecay } from './block-engine.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { iterateAveraging } from './iterate-averaging.js';

@@ -4,7 +4,7 @@
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
  */
-import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';

@@ -19,7 +19,8 @@
  * scale it too. 'l2' decay stays in the gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkKnownOptions, perParam, tidyState, treeMap, type GradientTransformation, type PerParam, type TensorTree } from '@shampoo-ts/core';
+import { treeMap, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { checkKnownOptions, perParam, tidyState, type PerParam } from '@shampoo-ts/core/authoring';
 import { checkWith, invalidParameter } from './validate.js';
 
 /** Which averaging, with its coefficients. */

@@ -17,7 +17,7 @@
  *   higherOrder.absoluteEpsilon) (defaults 0 and Shampoo's epsilon; Shampoo's epsilon is not
  *   added on top, as in the reference), order 3, maxIterations 100, tolerance 1e-8.
  */
-import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { checkWith, invalidParameter } from './validate.js';
 
 /** Coupled Newton settings (the reference's CoupledNewtonConfig). */

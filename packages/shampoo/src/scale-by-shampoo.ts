@@ -14,7 +14,8 @@
  * tf.clone.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkGradients, leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
+import { leavesWithPaths, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
+import { checkGradients, ownTensors, tensorsIn } from '@shampoo-ts/core/authoring';
 import { invalidParameter } from './validate.js';
 import { assembleBlocks } from './blocking/layout.js';
 import type { ShampooOptions } from './config.js';

@@ -1,7 +1,8 @@
 /** asyncHostRootExecutor: float64 host roots from an asynchronous read, installed exactly `delay` steps late. */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { applyUpdates, disposeTree, tensorsIn, type TensorTree } from '@shampoo-ts/core';
+import { applyUpdates, disposeTree, type TensorTree } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { asyncHostRootExecutor, computeRoots, inlineRootExecutor, shampoo, type RootExecutor, type RootTask } from '@shampoo-ts/shampoo';
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, leavesWithPaths, ownTensors, tensorsIn, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, leavesWithPaths, type TensorTree } from '@shampoo-ts/core';
+import { ownTensors, tensorsIn } from '@shampoo-ts/core/authoring';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { arbShape, arbFloat32Values, shapeSize } from '@shampoo-ts/testing';
 import { scaleByShampoo, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';

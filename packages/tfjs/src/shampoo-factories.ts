@@ -22,7 +22,8 @@
  * and .scale, muon's scaleByDims and isMatrixParam) cannot be written to model.json:
  * register your own factory for those.
  */
-import { checkKnownOptions, injectHyperparams, type GradientTransformation } from '@shampoo-ts/core';
+import { injectHyperparams, type GradientTransformation } from '@shampoo-ts/core';
+import { checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { adagradGrafting, adamGrafting, GRAFTING_OPTION_NAMES, rmspropGrafting, sgdGrafting, type GraftingStrategy } from '@shampoo-ts/grafting';
 import { klShampoo, muon, shampoo, soap, type MuonOptions, type ShampooOptions } from '@shampoo-ts/shampoo';
 import type { JsonObject, JsonValue } from './json.js';

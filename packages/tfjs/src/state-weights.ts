@@ -18,10 +18,8 @@ export interface NamedTensor {
   name: string;
   tensor: tf.Tensor;
 }
-import {
-  CHECKPOINT_FORMAT_VERSION, DATA_TYPES, walkState,
-  type Checkpoint, type CheckpointDtype, type CheckpointEntry, type CheckpointNode, type CheckpointValue,
-} from '@shampoo-ts/core';
+import { CHECKPOINT_FORMAT_VERSION, type Checkpoint, type CheckpointDtype, type CheckpointEntry, type CheckpointNode, type CheckpointValue } from '@shampoo-ts/core';
+import { DATA_TYPES, walkState } from '@shampoo-ts/core/authoring';
 
 export const META_WEIGHT = 'shampoo-ts/meta';
 export const STATE_WEIGHT_PREFIX = 'shampoo-ts/state/';

@@ -22,10 +22,8 @@
  * (a closure cannot be saved): build it from a spec to save it inside a model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  applyUpdates, checkGradients, checkTransform, disposeTree, extendState, loadCheckpoint, mergeState, selectState, stateSkeleton,
-  tensorsIn, tidyState, type Checkpoint, type GradientTransformation, type StateSkeleton, type StateValue, type TensorTree,
-} from '@shampoo-ts/core';
+import { applyUpdates, disposeTree, loadCheckpoint, type Checkpoint, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { checkGradients, checkTransform, extendState, mergeState, selectState, stateSkeleton, tensorsIn, tidyState, type StateSkeleton } from '@shampoo-ts/core/authoring';
 import { type TransformSpec, buildTransform, checkSpec } from './factory-registry.js';
 import { decodeJsonBase64, encodeJsonBase64, type JsonObject } from './json.js';
 import { baseName, stateKeys } from './state-keys.js';

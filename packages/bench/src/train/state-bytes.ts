@@ -4,7 +4,7 @@
  * buffer (tf.clone) count once, since that is what the backend holds.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { tensorsIn } from '@shampoo-ts/core';
+import { tensorsIn } from '@shampoo-ts/core/authoring';
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 

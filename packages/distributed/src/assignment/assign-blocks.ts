@@ -10,7 +10,7 @@
  * (total - c) / m + c <= (2 - 1/m) * max(max_b cost_b, total / m), where c is the cost of
  * the last block given to the heaviest owner.
  */
-import { checkNumber } from '@shampoo-ts/core';
+import { checkNumber } from '@shampoo-ts/core/authoring';
 import { bytesCost, type CostModel } from './cost-model.js';
 
 /** Which owner (rank) holds each block, and the resulting loads. */

@@ -9,7 +9,7 @@
  *   computation dominates rather than memory,
  *     cost(d_1..d_k) = elementCoefficient * prod_i d_i + sum_i sum_j coefficients[j] * d_i^j.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
+import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
 
 /** Maps a block shape to its cost (finite, >= 0). */
 export type CostModel = (blockShape: readonly number[]) => number;

@@ -15,7 +15,7 @@
  * Implementations provide the byte transport (gather, broadcast, barrier); this base class
  * adds argument checks, the reduction and the closed state once for all of them.
  */
-import { checkNumber } from '@shampoo-ts/core';
+import { checkNumber } from '@shampoo-ts/core/authoring';
 import { allReduceInRankOrder, defaultAllReduceAlgorithm, type ReduceOp } from './rank-ordered-reduce.js';
 
 /** A group of ranks and the collectives between them. */

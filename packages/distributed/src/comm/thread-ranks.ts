@@ -8,7 +8,7 @@
  * promise rejects with the failing rank's error. A rank stuck in a collective aborts the
  * group after `timeoutMs`; `totalTimeoutMs` bounds the whole run, so it never hangs.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
+import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
 import type { Worker } from 'node:worker_threads';
 import { ABORT_DIED, abortGroup, createThreadGroupMemory } from './thread-group-memory.js';
 import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';

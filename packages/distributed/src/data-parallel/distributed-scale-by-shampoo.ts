@@ -22,7 +22,8 @@
  * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { leavesWithPaths, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions, checkNumber, ownTensors, tensorsIn } from '@shampoo-ts/core/authoring';
 import { type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import { assembleBlocks, shampooBlockEngine, type BlockInput } from '@shampoo-ts/shampoo/engine';
 import type { Communicator } from '../comm/communicator.js';

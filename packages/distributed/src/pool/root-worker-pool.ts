@@ -20,7 +20,7 @@
  *   terminated (their queued jobs fail too) and replaced on the next start.
  * After `close()` every call throws.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
+import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
 import type { RootOutcome, RootTask } from '@shampoo-ts/shampoo';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { assignBlocksByCost } from '../assignment/assign-blocks.js';

@@ -2,7 +2,7 @@
  * The executor names before executors/ had one host executor and one device executor. Each
  * is the new executor under its old name, kept for one release.
  */
-import { checkKnownOptions } from '@shampoo-ts/core';
+import { checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { addDeviceEigen, type DeviceEigenOptions } from './device-eigen.js';
 import type { DeviceRootExecutor } from './device-roots.js';
 import { createHostRootExecutor, type HostRootExecutor } from './host-executor.js';

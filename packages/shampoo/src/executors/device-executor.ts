@@ -8,7 +8,7 @@
  * Nothing is read back: results come back 'unchecked', their statuses one step later
  * (device-status.ts). delay 0.
  */
-import { checkKnownOptions } from '@shampoo-ts/core';
+import { checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { checkWith } from '../validate.js';
 import { addDeviceEigen } from './device-eigen.js';
 import { deviceNewtonExecutor, type DeviceNewtonOptions, type DeviceRootExecutor } from './device-roots.js';

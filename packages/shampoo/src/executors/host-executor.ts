@@ -29,7 +29,7 @@
  * soon as its asynchronous read has settled, never while it is in flight.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
+import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
 import type { RootOutcome, RootTask } from '../root-task.js';
 import { delayLine } from './delay-line.js';
 import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';

@@ -4,7 +4,8 @@
  * random cases; call it directly to check your own model's trees.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkTransform, disposeTree, firstStructureDifference, leavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, firstStructureDifference, leavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { checkTransform } from '@shampoo-ts/core/authoring';
 import { findMutation, pathLabel, snapshot, stateStructureDifference, tensorsOf } from './state-walk.js';
 
 export interface TransformCheckOptions {

@@ -4,7 +4,8 @@
  * builds the tensors itself (`buildTensorTree`) and disposes them, and leak checks stay exact.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { joinPath, leavesWithPaths, type Tree } from '@shampoo-ts/core';
+import { leavesWithPaths, type Tree } from '@shampoo-ts/core';
+import { joinPath } from '@shampoo-ts/core/authoring';
 import { shapeSize } from '../arbitraries/shapes.js';
 
 /** A float32 tensor as data: its shape and its values in row-major order. */
