@@ -2,7 +2,7 @@
 import { describe, expect, it, afterEach } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
-import { deviceRootExecutor, forwardRootExecutor, hostRootExecutor, scaleByShampoo, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, forwardRootExecutor, hostRootExecutor, scaleByShampoo, withDeviceEigen, type RootTaskSpec, type ShampooOptions } from '@shampoo-ts/shampoo';
 import { spdWithCondition } from '@shampoo-ts/testing';
 import { expectClose, runUpdates } from './helpers.js';
 
@@ -88,7 +88,29 @@ describe('deviceRootExecutor', () => {
     disposeTree([state, w, g]);
   });
 
+  it("runs full eigendecompositions itself (Jacobi on the device): eigendecomposed Shampoo gives the bits of the former withDeviceEigen wrapper, close to the host, memory flat", async () => {
+    const options: ShampooOptions = { betas: [0.9, 0.999], epsilon: 1e-4, maxPreconditionerDim: 4, preconditionFrequency: 2, preconditioner: { type: 'eigendecomposed' } };
+    const device = deviceRootExecutor({ eigenSweeps: 6 });
+    expect(device.kinds).toEqual(expect.arrayContaining(['inverse-root', 'eigen', 'eigen-qr']));
+    const w = tf.zeros([4, 3]);
+    const gs = Array.from({ length: 5 }, (_, t) => tf.tidy(() => ({ w: tf.sin(tf.add(tf.mul(tf.range(0, 12), 0.7 + t), t)).reshape([4, 3]) })));
+    const before = tf.memory().numTensors;
+    const built = runUpdates(scaleByShampoo({ ...options, rootExecutor: device }), { w }, gs);
+    disposeTree(built.state);
+    await device.whenReady(); // the status codes of the last root step are kept until their read arrives
+    expect(tf.memory().numTensors).toBe(before);
+    const wrapped = runUpdates(scaleByShampoo({ ...options, rootExecutor: withDeviceEigen(deviceRootExecutor(), { sweeps: 6 }) }), { w }, gs);
+    const host = runUpdates(scaleByShampoo({ ...options, rootExecutor: hostRootExecutor() }), { w }, gs);
+    built.updates.forEach((u, t) => {
+      expect(Array.from(u[0])).toEqual(Array.from(wrapped.updates[t][0]));
+      expectClose(u[0], host.updates[t][0], 0, 1e-3, `step ${t + 1}`);
+    });
+    disposeTree([wrapped.state, host.state, gs, w]);
+  });
+
   it('rejects bad options naming them', () => {
     expect(() => deviceRootExecutor({ maxIterations: 0 })).toThrow('deviceRootExecutor: maxIterations = 0 is not allowed; allowed: an integer >= 1');
+    expect(() => deviceRootExecutor({ eigenSweeps: 0 })).toThrow('deviceRootExecutor: eigenSweeps = 0 is not allowed; allowed: an integer >= 1');
+    expect(() => deviceRootExecutor({ sweeps: 3 } as never)).toThrow(/deviceRootExecutor: .*sweeps/);
   });
 });

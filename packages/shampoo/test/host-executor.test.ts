@@ -1,10 +1,18 @@
-/** asyncHostRootExecutor: float64 host roots from an asynchronous read, installed exactly `delay` steps late. */
+/**
+ * hostRootExecutor: float64 host roots, read synchronously or asynchronously, computed by a
+ * runner, installed exactly `delay` steps late; and its old names (asyncHostRootExecutor,
+ * inlineRootExecutor, runnerRootExecutor), which are the same executor.
+ */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { applyUpdates, disposeTree, type TensorTree } from '@shampoo-ts/core';
 import { tensorsIn } from '@shampoo-ts/core/authoring';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { asyncHostRootExecutor, computeRoots, inlineRootExecutor, shampoo, type RootExecutor, type RootTask } from '@shampoo-ts/shampoo';
+import fc from 'fast-check';
+import {
+  asyncHostRootExecutor, computeRoots, hostRootExecutor, inlineRootExecutor, inlineRootRunner, runnerRootExecutor, shampoo,
+  type RootExecutor, type RootOutcome, type RootRunner, type RootTask,
+} from '@shampoo-ts/shampoo';
 
 const STEPS = 9;
 
@@ -115,5 +123,87 @@ describe('asyncHostRootExecutor', () => {
     expect(() => asyncHostRootExecutor({ delay: 0 })).toThrow(/asyncHostRootExecutor: delay = 0 is not allowed/);
     expect(() => asyncHostRootExecutor({ compute: 3 as never })).toThrow(/compute = 3 is not allowed; allowed: a function/);
     expect(() => asyncHostRootExecutor({ later: true } as never)).toThrow(/later/);
+  });
+});
+
+/** A runner that computes inline but only when waited for, counting starts, waits and discards. */
+function lazyRunner(): RootRunner<readonly RootTask[]> & { starts: number; waits: number; discards: number } {
+  const counts = { starts: 0, waits: 0, discards: 0 };
+  return Object.assign(counts, {
+    name: 'lazy',
+    start(tasks: readonly RootTask[]) {
+      counts.starts++;
+      return tasks;
+    },
+    wait(tasks: readonly RootTask[]): RootOutcome[] {
+      counts.waits++;
+      return computeRoots(tasks);
+    },
+    discard() {
+      counts.discards++;
+    },
+  });
+}
+
+describe('hostRootExecutor: one executor for every read, runner and delay', () => {
+  it('sync and async reads, the inline and any other runner, give the same training for the same delay, bit for bit (and the old names are this executor)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), async (delay) => {
+        const reference = await train(hostRootExecutor({ delay }));
+        const runner = lazyRunner();
+        const async = hostRootExecutor({ read: 'async', delay });
+        expect(await train(hostRootExecutor({ delay, runner }))).toEqual(reference);
+        expect(await train(async, () => async.whenReady())).toEqual(reference);
+        expect(async.fallbackReads).toBe(0);
+        async.dispose();
+        expect(await train(inlineRootExecutor({ delay }))).toEqual(reference);
+        expect(await train(runnerRootExecutor(inlineRootRunner(), { delay }))).toEqual(reference);
+        // Root steps 2, 4, 6, 8 of 9 steps: those due after step 9 are never waited for.
+        expect(runner.starts).toBe(4);
+        expect(runner.waits).toBe([2, 4, 6, 8].filter((s) => s + delay <= STEPS).length);
+        // The delay matters: with another one the training differs.
+        expect(await train(hostRootExecutor({ delay: delay - 1 }))).not.toEqual(reference);
+      }),
+      { numRuns: 3 },
+    );
+  });
+
+  it('names itself after its runner, read and delay', () => {
+    expect(hostRootExecutor().name).toBe('host-float64');
+    expect(hostRootExecutor().delay).toBe(0);
+    expect(hostRootExecutor({ delay: 2 }).name).toBe('host-float64-pipelined(2)');
+    expect(hostRootExecutor({ read: 'async' }).name).toBe('host-float64-async(1)');
+    expect(hostRootExecutor({ read: 'async' }).delay).toBe(1);
+    expect(hostRootExecutor({ runner: lazyRunner(), delay: 3 }).name).toBe('lazy-pipelined(3)');
+    expect(inlineRootExecutor({ delay: 1 }).name).toBe('inline-pipelined(1)');
+  });
+
+  it('a submission replaced for the same step, or never collected, is discarded on its runner', () => {
+    const runner = lazyRunner();
+    const executor = hostRootExecutor({ runner, delay: 1 });
+    const spec = { key: 'w#0/0', kind: 'inverse-root' as const, n: 1, packed: false, biasCorrection: 1, traceScalingExponent: 0, exponent: 0.5, epsilon: 1e-6, rankDeficiency: 'perturbation' as const, method: 'eigen' as const, qrSteps: 1, tolerance: 0 };
+    const factor = tf.tensor2d([[4]]);
+    const previous = tf.tensor2d([[1]]);
+    executor.submit(2, [{ spec, factor, previous }]);
+    executor.submit(2, [{ spec, factor, previous }]); // replaces the first
+    executor.submit(4, [{ spec, factor, previous }]);
+    expect(runner.discards).toBe(1);
+    expect(executor.collect(6)).toEqual([]); // due from step 5: step 2's and 4's are outdated
+    expect(runner.discards).toBe(3);
+    expect(executor.inFlight).toBe(0);
+    tf.dispose([factor, previous]);
+  });
+
+  it('rejects bad options naming them, before building anything', () => {
+    const before = tf.memory().numTensors;
+    expect(() => hostRootExecutor({ read: 'later' as never })).toThrow(`hostRootExecutor: read = "later" is not allowed; allowed: 'sync' or 'async'`);
+    expect(() => hostRootExecutor({ read: 'async', delay: 0 })).toThrow(/hostRootExecutor: delay = 0 is not allowed/);
+    expect(() => hostRootExecutor({ delay: -1 })).toThrow(/hostRootExecutor: delay = -1 is not allowed/);
+    expect(() => hostRootExecutor({ delay: 1.5 })).toThrow(/hostRootExecutor: delay = 1.5 is not allowed/);
+    expect(() => hostRootExecutor({ runner: {} as never })).toThrow('hostRootExecutor: runner = [object Object] is not allowed; allowed: an object with start(tasks) and wait(job)');
+    expect(() => hostRootExecutor({ runner: lazyRunner(), compute: computeRoots })).toThrow('hostRootExecutor: compute is not allowed together with runner');
+    expect(() => hostRootExecutor({ later: true } as never)).toThrow(/later/);
+    expect(() => runnerRootExecutor(undefined as never)).toThrow('runnerRootExecutor: runner = undefined is not allowed');
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
