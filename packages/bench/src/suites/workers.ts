@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adamw, applyUpdates, disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
 import { computeRoots, hostRootExecutor, shampoo, type RootExecutor, type RootTask } from '@shampoo-ts/shampoo';
-import { rootWorkerPool, runnerRootExecutor, workerPoolRootExecutor, type RootWorkerPool } from '@shampoo-ts/distributed';
+import { rootWorkerPool, type RootWorkerPool } from '@shampoo-ts/distributed';
 import { useBackend } from '@shampoo-ts/backends';
 import type { BenchSuite, SuiteContext } from '../suite.js';
 import { mlp } from '../models/mlp.js';
@@ -136,13 +136,15 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 /** The root tasks of the first root step of Shampoo on `model` (captured through a runner). */
 function rootTasksOf(model: Model, grads: readonly TensorTree[], frequency: number, maxDim: number): RootTask[] {
   let captured: RootTask[] = [];
-  const executor = runnerRootExecutor({
-    name: 'capture',
-    start: (tasks: readonly RootTask[]) => {
-      if (captured.length === 0) captured = tasks.map((t) => ({ ...t, factor: t.factor.slice() }));
-      return computeRoots([...tasks]);
+  const executor = hostRootExecutor({
+    runner: {
+      name: 'capture',
+      start: (tasks: readonly RootTask[]) => {
+        if (captured.length === 0) captured = tasks.map((t) => ({ ...t, factor: t.factor.slice() }));
+        return computeRoots([...tasks]);
+      },
+      wait: (outcomes) => outcomes as ReturnType<typeof computeRoots>,
     },
-    wait: (outcomes: ReturnType<typeof computeRoots>) => outcomes,
   });
   const tx = shampoo({ betas: [0.9, 0.999], preconditionFrequency: frequency, maxPreconditionerDim: maxDim, rootExecutor: executor });
   timeOptimizer(tx as GradientTransformation, model, grads, frequency, () => false, () => false, null);
@@ -185,9 +187,9 @@ async function run(ctx: SuiteContext): Promise<void> {
   const configs: Config[] = [
     { label: 'adamw', workers: 0, delay: 0, make: () => null },
     { label: 'inline (host-float64)', workers: 0, delay: 0, make: () => hostRootExecutor() },
-    { label: 'pool, synchronous', workers: 1, delay: 0, make: () => workerPoolRootExecutor(poolOf(1)) },
-    { label: 'pool, synchronous', workers: 2, delay: 0, make: () => workerPoolRootExecutor(poolOf(2)) },
-    { label: 'pool, pipelined', workers: 2, delay: frequency, make: () => workerPoolRootExecutor(poolOf(2), { delay: frequency }) },
+    { label: 'pool, synchronous', workers: 1, delay: 0, make: () => hostRootExecutor({ runner: poolOf(1) }) },
+    { label: 'pool, synchronous', workers: 2, delay: 0, make: () => hostRootExecutor({ runner: poolOf(2) }) },
+    { label: 'pool, pipelined', workers: 2, delay: frequency, make: () => hostRootExecutor({ runner: poolOf(2), delay: frequency }) },
   ];
   const rows: WorkersRow[] = [];
   const rootRows: RootBatchRow[] = [];
