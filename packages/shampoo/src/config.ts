@@ -126,7 +126,7 @@ export interface ShampooOptions {
    */
   useFactorWeighting?: boolean;
   /**
-   * Where roots are computed (executor-choice.ts). Default 'auto': decided at init() from
+   * Where roots are computed (executors/placement.ts). Default 'auto': decided at init() from
    * tf.getBackend(), host float64 on cpu/wasm/tfjs-node, device float32 on webgpu/webgl.
    * Or 'host-float64', 'device-float32', or any RootExecutor.
    */

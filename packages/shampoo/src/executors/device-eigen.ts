@@ -44,7 +44,7 @@ export function defaultDeviceEigenSweeps(n: number): number {
   return Math.ceil(Math.log2(Math.max(n, 2))) + 3;
 }
 
-/** Options of withDeviceEigen. */
+/** Options of the device eigendecomposition (the deprecated withDeviceEigen takes them). */
 export interface DeviceEigenOptions {
   /** Jacobi sweeps per root step (integer >= 1). Default defaultDeviceEigenSweeps(n) for each factor size n. */
   sweeps?: number;
