@@ -2,13 +2,13 @@
 //
 // Only the byte transport lives here; the collective semantics (argument checks, the
 // rank-ordered float32 reduction) are in TypeScript, shared with the other communicators.
-//   init()                      -> { rank, size }   MPI_Init (once) on MPI_COMM_WORLD
-//   allGatherV(bytes)           -> { data, counts } MPI_Allgather of the counts, then MPI_Allgatherv
+//   init()                      -> { rank, size }   MPI_Init (once) on MPI_COMM_WORLD, and a private duplicate for notices
+//   allGatherV(bytes)           -> { data, counts } MPI_Iallgather of the counts, then MPI_Iallgatherv
 //   allToAllV(bytes, counts)    -> { data, counts } counts[j] bytes (back to back) to rank j:
-//                                                  MPI_Alltoall of the counts, then MPI_Alltoallv
-//   broadcast(bytes, root)      -> bytes            MPI_Bcast of the length, then of the bytes
-//   barrier()                                       MPI_Barrier
-//   finalize()                                      MPI_Finalize (once; later calls do nothing)
+//                                                  MPI_Ialltoall of the counts, then MPI_Ialltoallv
+//   broadcast(bytes, root)      -> bytes            MPI_Ibcast of the length, then of the bytes
+//   barrier()                                       MPI_Ibarrier
+//   finalize()                                      tell the others ('C'), then MPI_Finalize (once; later calls do nothing)
 //   processor()                 -> string           MPI_Get_processor_name
 //   setTimeout(ms)                                  longest wait in one collective (0: no limit)
 //   announceFailure(text)                           tell every other rank that this one failed
