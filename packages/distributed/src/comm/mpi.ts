@@ -42,7 +42,7 @@ interface MpiBinding {
 }
 
 export interface MpiCommunicatorOptions {
-  /** Longest one collective may wait for the other ranks, in milliseconds (default 300000; 0: no limit). */
+  /** Longest one collective may wait for the other ranks, in milliseconds (default 600000; 0: no limit). */
   timeoutMs?: number;
   /** After a failure, how long this rank lets its notice reach the others before MPI_Abort, in milliseconds (default 1000). */
   abortGraceMs?: number;
@@ -188,7 +188,7 @@ class MpiCommunicator extends BaseCommunicator {
  */
 export function mpiCommunicator(options: MpiCommunicatorOptions = {}): MpiCommunicator {
   checkKnownOptions(OWNER, options, ['timeoutMs', 'abortGraceMs']);
-  const timeoutMs = checkNumber(OWNER, 'timeoutMs', options.timeoutMs ?? 300_000, { min: 0 });
+  const timeoutMs = checkNumber(OWNER, 'timeoutMs', options.timeoutMs ?? 600_000, { min: 0 });
   const abortGraceMs = checkNumber(OWNER, 'abortGraceMs', options.abortGraceMs ?? 1000, { min: 0 });
   const reason = mpiUnavailableReason();
   if (reason !== undefined) throw new Error(`${OWNER}: Open MPI is unavailable: ${reason}`);

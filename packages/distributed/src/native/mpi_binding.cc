@@ -3,10 +3,10 @@
 // Only the byte transport lives here; the collective semantics (argument checks, the
 // rank-ordered float32 reduction) are in TypeScript, shared with the other communicators.
 //   init()                      -> { rank, size }   MPI_Init (once) on MPI_COMM_WORLD, and a private duplicate for notices
-//   allGatherV(bytes)           -> { data, counts } MPI_Iallgather of the counts, then MPI_Iallgatherv
+//   allGatherV(bytes)           -> { data, counts } MPI_Iallgather of the counts, then MPI_Allgatherv
 //   allToAllV(bytes, counts)    -> { data, counts } counts[j] bytes (back to back) to rank j:
-//                                                  MPI_Ialltoall of the counts, then MPI_Ialltoallv
-//   broadcast(bytes, root)      -> bytes            MPI_Ibcast of the length, then of the bytes
+//                                                  MPI_Ialltoall of the counts, then MPI_Alltoallv
+//   broadcast(bytes, root)      -> bytes            MPI_Iallgather of the lengths, then MPI_Bcast of the bytes
 //   barrier()                                       MPI_Ibarrier
 //   finalize()                                      tell the others ('C'), then MPI_Finalize (once; later calls do nothing)
 //   processor()                 -> string           MPI_Get_processor_name
@@ -15,8 +15,11 @@
 //   abortAfter(graceMs, code)                       let the notices go out for graceMs, then MPI_Abort
 // Errors return to JavaScript as exceptions (MPI_ERRORS_RETURN), with MPI's own message.
 //
-// Faults. The collectives are the non-blocking MPI_I* calls completed by polling MPI_Test,
-// so a rank never waits unboundedly: while it polls it also looks (MPI_Iprobe) for a notice
+// Faults. Every collective starts with a small rendezvous that every rank must join (the
+// counts or lengths; MPI_Ibarrier for barrier), a non-blocking MPI_I* call completed by
+// polling MPI_Test, so a rank never waits unboundedly there. Once it completes every rank
+// is inside the same collective, and the data moves with the blocking (tuned) MPI call,
+// which then cannot wait for an absent rank. While it polls, a rank also looks (MPI_Iprobe) for a notice
 // on a private duplicate of MPI_COMM_WORLD, where a rank that failed ('F' + its error) or
 // closed its communicator ('C') tells every other rank, and it gives up after the timeout.
 // Either way the collective is left unfinished, so the communicator is broken from then on:
@@ -254,10 +257,9 @@ Napi::Value AllGatherV(const Napi::CallbackInfo& info) {
   // MPI wants a non-null buffer even for zero bytes.
   uint8_t empty = 0;
   ThrowIfError(env,
-               MPI_Iallgatherv(mine > 0 ? send.Data() : &empty, mine, MPI_BYTE, total > 0 ? recv.Data() : &empty,
-                               counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD, &request),
-               "MPI_Iallgatherv");
-  Complete(env, &request, "MPI_Iallgatherv (allGather)");
+               MPI_Allgatherv(mine > 0 ? send.Data() : &empty, mine, MPI_BYTE, total > 0 ? recv.Data() : &empty,
+                              counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD),
+               "MPI_Allgatherv");
   return DataWithCounts(env, recv, counts);
 }
 
@@ -296,11 +298,9 @@ Napi::Value AllToAllV(const Napi::CallbackInfo& info) {
   Napi::Uint8Array recv = Napi::Uint8Array::New(env, total);
   uint8_t empty = 0;  // MPI wants non-null buffers even for zero bytes
   ThrowIfError(env,
-               MPI_Ialltoallv(send.ByteLength() > 0 ? send.Data() : &empty, sendCounts.data(), sendDispls.data(), MPI_BYTE,
-                              total > 0 ? recv.Data() : &empty, recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD,
-                              &request),
-               "MPI_Ialltoallv");
-  Complete(env, &request, "MPI_Ialltoallv (allToAll)");
+               MPI_Alltoallv(send.ByteLength() > 0 ? send.Data() : &empty, sendCounts.data(), sendDispls.data(), MPI_BYTE,
+                             total > 0 ? recv.Data() : &empty, recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD),
+               "MPI_Alltoallv");
   return DataWithCounts(env, recv, recvCounts);
 }
 
@@ -314,18 +314,24 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   int root = info[1].As<Napi::Number>().Int32Value();
   int rank = 0;
   ThrowIfError(env, MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
-  int64_t length = rank == root ? static_cast<int64_t>(data.ByteLength()) : 0;
+  int size = 0;
+  ThrowIfError(env, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  // The rendezvous is an all-gather of the lengths (not a broadcast, whose root could
+  // finish before the others arrive): once it completes every rank is in this broadcast.
+  int64_t mine = rank == root ? static_cast<int64_t>(data.ByteLength()) : 0;
+  std::vector<int64_t> lengths(size);
   BeforeCollective(env, "broadcast");
   MPI_Request request;
-  ThrowIfError(env, MPI_Ibcast(&length, 1, MPI_INT64_T, root, MPI_COMM_WORLD, &request), "MPI_Ibcast (length)");
-  Complete(env, &request, "MPI_Ibcast (length of broadcast)");
+  ThrowIfError(env, MPI_Iallgather(&mine, 1, MPI_INT64_T, lengths.data(), 1, MPI_INT64_T, MPI_COMM_WORLD, &request),
+               "MPI_Iallgather (length of broadcast)");
+  Complete(env, &request, "MPI_Iallgather (length of broadcast)");
+  int64_t length = lengths[root];
   if (length > std::numeric_limits<int>::max()) {
     throw Napi::RangeError::New(env, "mpi: broadcast message larger than 2^31 - 1 bytes");
   }
   std::vector<uint8_t> buffer(static_cast<size_t>(length) + 1);
   if (rank == root && length > 0) std::memcpy(buffer.data(), data.Data(), static_cast<size_t>(length));
-  ThrowIfError(env, MPI_Ibcast(buffer.data(), static_cast<int>(length), MPI_BYTE, root, MPI_COMM_WORLD, &request), "MPI_Ibcast (data)");
-  Complete(env, &request, "MPI_Ibcast (broadcast)");
+  ThrowIfError(env, MPI_Bcast(buffer.data(), static_cast<int>(length), MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast (data)");
   return ToUint8Array(env, buffer.data(), static_cast<size_t>(length));
 }
 
