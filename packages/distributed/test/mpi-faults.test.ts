@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mpiCommunicator } from '@shampoo-ts/distributed';
 import type { Fault } from './fixtures/faults.js';
 import { mpiTestSkipReason, mpirun, type MpiRun } from './support/mpirun.js';
 
@@ -22,6 +23,14 @@ async function breakRankOne(fault: Fault): Promise<{ run: MpiRun; ms: number }> 
   expect(run.code).not.toBe(0);
   return { run, ms };
 }
+
+describe('mpiCommunicator options', () => {
+  it('rejects a bad timeout or grace, or an unknown option, before touching MPI', () => {
+    expect(() => mpiCommunicator({ timeoutMs: -1 })).toThrow(/mpiCommunicator: timeoutMs = -1 is not allowed/);
+    expect(() => mpiCommunicator({ abortGraceMs: Number.NaN })).toThrow(/mpiCommunicator: abortGraceMs = NaN is not allowed/);
+    expect(() => mpiCommunicator({ timeout: 5 } as never)).toThrow(/mpiCommunicator: .*timeout/);
+  });
+});
 
 describe.skipIf(skipReason !== undefined)('mpiCommunicator: a rank that breaks in the middle of a data-parallel Shampoo step (mpirun -np 2)', () => {
   // Open MPI's own "MPI_ABORT was invoked on rank k" report is not asserted: when two ranks
