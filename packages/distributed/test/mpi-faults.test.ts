@@ -66,7 +66,8 @@ describe.skipIf(skipReason !== undefined)('mpiCommunicator: a rank that breaks i
     const { run, ms } = await breakRankOne('hang');
     expect(run.stderr).toMatch(new RegExp(`mpi communicator \\(rank 0 of 2\\): timed out after ${TIMEOUT_MS} ms in MPI_Iallgatherv? \\(.*allGather\\) waiting for the other ranks`));
     expect(run.stderr).toMatch(/mpi communicator \(rank 0 of 2\): ending the MPI job with MPI_Abort \(code 1\) in 500 ms/);
-    expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS);
+    // Rank 0's clock started when it entered the collective, a little before rank 1 hung.
+    expect(ms).toBeGreaterThan(TIMEOUT_MS - 1000);
     expect(ms).toBeLessThan(TIMEOUT_MS + GRACE_MS + SLACK_MS);
   }, 90_000);
 });
