@@ -36,7 +36,7 @@ interface MpiBinding {
   barrier(): void;
   finalize(): void;
   processor(): string;
-  setTimeout(ms: number): void;
+  setTimeout(ms: number, drainMs: number): void;
   announceFailure(text: string): void;
   abortAfter(graceMs: number, code: number): never;
 }
@@ -44,7 +44,11 @@ interface MpiBinding {
 export interface MpiCommunicatorOptions {
   /** Longest one collective may wait for the other ranks, in milliseconds (default 600000; 0: no limit). */
   timeoutMs?: number;
-  /** After a failure, how long this rank lets its notice reach the others before MPI_Abort, in milliseconds (default 1000). */
+  /**
+   * After a failure, how long this rank lets its notice reach the others before MPI_Abort;
+   * also how long a collective may still complete after another rank closed its
+   * communicator. In milliseconds (default 1000).
+   */
   abortGraceMs?: number;
 }
 
@@ -194,7 +198,7 @@ export function mpiCommunicator(options: MpiCommunicatorOptions = {}): MpiCommun
   if (reason !== undefined) throw new Error(`${OWNER}: Open MPI is unavailable: ${reason}`);
   const b = loadBinding();
   const world = b.init();
-  b.setTimeout(timeoutMs);
+  b.setTimeout(timeoutMs, abortGraceMs);
   return new MpiCommunicator(b, world, abortGraceMs);
 }
 

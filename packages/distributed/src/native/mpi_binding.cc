@@ -10,7 +10,8 @@
 //   barrier()                                       MPI_Ibarrier
 //   finalize()                                      tell the others ('C'), then MPI_Finalize (once; later calls do nothing)
 //   processor()                 -> string           MPI_Get_processor_name
-//   setTimeout(ms)                                  longest wait in one collective (0: no limit)
+//   setTimeout(ms, drainMs)                         longest wait in one collective (0: no limit); how long
+//                                                  a collective may still finish after a rank closed
 //   announceFailure(text)                           tell every other rank that this one failed
 //   abortAfter(graceMs, code)                       let the notices go out for graceMs, then MPI_Abort
 // Errors return to JavaScript as exceptions (MPI_ERRORS_RETURN), with MPI's own message.
@@ -92,28 +93,51 @@ void ThrowBroken(Napi::Env env) {
   throw error;
 }
 
-// Throws if another rank has announced that it failed or closed (during `what`).
-void CheckNotices(Napi::Env env, const char* what) {
+// Ranks that announced 'C' (closed), and when the first such notice arrived.
+int closedRank = -1;
+std::chrono::steady_clock::time_point closedAt;
+double drainMs = 1000;
+
+// Reads every pending notice. Throws at once if another rank failed. A rank that closed
+// takes part in no new collective, but it may have finished the current one just before
+// closing (its last messages can arrive after its notice, which goes on another
+// communicator): so during a collective, throw only if it is still unfinished drainMs
+// after the notice; before a collective, throw at once.
+void CheckNotices(Napi::Env env, const char* what, bool inCollective) {
   if (faultComm == MPI_COMM_NULL) return;
-  int pending = 0;
-  MPI_Status status;
-  MPI_Iprobe(MPI_ANY_SOURCE, kNoticeTag, faultComm, &pending, &status);
-  if (!pending) return;
-  int length = 0;
-  MPI_Get_count(&status, MPI_CHAR, &length);
-  std::string text(static_cast<size_t>(length), '\0');
-  MPI_Recv(length > 0 ? &text[0] : nullptr, length, MPI_CHAR, status.MPI_SOURCE, kNoticeTag, faultComm, MPI_STATUS_IGNORE);
-  std::string peer = "rank " + std::to_string(status.MPI_SOURCE) + " of " + std::to_string(WorldSize());
-  std::string happened = !text.empty() && text[0] == 'C'
-                             ? peer + " closed its communicator (MPI_Finalize) and will take part in no more collectives"
-                             : peer + " failed: " + text.substr(text.empty() ? 0 : 1);
-  Break(env, Me() + ": " + happened + " (noticed in " + what + "); the job is aborting", status.MPI_SOURCE, false);
+  for (;;) {
+    int pending = 0;
+    MPI_Status status;
+    MPI_Iprobe(MPI_ANY_SOURCE, kNoticeTag, faultComm, &pending, &status);
+    if (!pending) break;
+    int length = 0;
+    MPI_Get_count(&status, MPI_CHAR, &length);
+    std::string text(static_cast<size_t>(length), '\0');
+    MPI_Recv(length > 0 ? &text[0] : nullptr, length, MPI_CHAR, status.MPI_SOURCE, kNoticeTag, faultComm, MPI_STATUS_IGNORE);
+    if (!text.empty() && text[0] == 'C') {
+      if (closedRank < 0) {
+        closedRank = status.MPI_SOURCE;
+        closedAt = std::chrono::steady_clock::now();
+      }
+      continue;
+    }
+    std::string peer = "rank " + std::to_string(status.MPI_SOURCE) + " of " + std::to_string(WorldSize());
+    Break(env, Me() + ": " + peer + " failed: " + text.substr(text.empty() ? 0 : 1) + " (noticed in " + what + "); the job is aborting",
+          status.MPI_SOURCE, false);
+  }
+  if (closedRank < 0) return;
+  double since = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - closedAt).count();
+  if (inCollective && since < drainMs) return;
+  Break(env,
+        Me() + ": rank " + std::to_string(closedRank) + " of " + std::to_string(WorldSize()) +
+            " closed its communicator (MPI_Finalize) and will take part in no more collectives (noticed in " + what + "); the job is aborting",
+        closedRank, false);
 }
 
-// Before a collective: throws if the communicator is broken or a peer has already failed.
+// Before a collective: throws if the communicator is broken or a peer has already failed or closed.
 void BeforeCollective(Napi::Env env, const char* what) {
   if (!broken.empty()) ThrowBroken(env);
-  CheckNotices(env, what);
+  CheckNotices(env, what, false);
 }
 
 // Completes `request` by polling; throws on a peer's notice or after timeoutMs.
@@ -128,7 +152,7 @@ void Complete(Napi::Env env, MPI_Request* request, const char* what) {
     }
     if (done) return;
     if ((spin & 1023) != 0) continue;
-    CheckNotices(env, what);
+    CheckNotices(env, what, true);
     double waited = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (timeoutMs > 0 && waited > timeoutMs) {
       Break(env,
@@ -155,6 +179,7 @@ void SendNotice(char kind, const std::string& text) {
 
 Napi::Value SetTimeout(const Napi::CallbackInfo& info) {
   timeoutMs = info[0].As<Napi::Number>().DoubleValue();
+  drainMs = info[1].As<Napi::Number>().DoubleValue();
   return info.Env().Undefined();
 }
 
