@@ -1,16 +1,21 @@
 /**
- * BatchMatMul for the wasm backend with transposed operands made explicit:
- *   C = op(A) op(B),  op(X) = X^T (last two dims) when the transpose flag is set,
- * computed as Transpose, then the backend's own BatchMatMul without flags. tfjs-backend-wasm
- * 4.22 sends flagless products to XNNPACK but runs transposed ones in a plain loop, 10-30x
- * slower; every backward pass of a dense layer needs dy W^T and X^T dy, so this one
- * substitution speeds up the training of any model on wasm (measured on 128 x 784 by
- * 784 x 512: dy W^T 36.6 -> 5.6 ms, X^T dy 77.5 -> 7.9 ms; docs/backends.md).
- * The result is the same product; the summation order inside XNNPACK differs from the
- * loop's, so values agree to float32 rounding, not bit for bit.
+ * BatchMatMul for the wasm backend, routed so that every product runs on XNNPACK:
+ *   C[i] = op(A[ia(i)]) op(B[ib(i)]),  op(X) = X^T (last two dims) when the flag is set,
+ * with batch broadcasting as NumPy's. tfjs-backend-wasm 4.22 sends a product to XNNPACK
+ * only when it has no transpose flag and both batch sizes are 1, and runs every other one
+ * through a plain loop, 10-30x slower for a transposed operand and 5-10x for a batch
+ * (docs/backends.md). So here a transposed operand is transposed first (the backend's
+ * Transpose, one kernel for the whole batch), and a product with more than one output
+ * matrix runs slice by slice on XNNPACK in place (slice-by-slice-mat-mul.ts); a single
+ * flagless product goes straight to the backend's kernel. Every dense layer's backward
+ * pass (dy W^T, X^T dy) and every stacked product of Shampoo's blocks (G G^T, G^T G,
+ * X_L^T G X_R) gains. The result is the same product; the summation order inside
+ * XNNPACK differs from the loop's, so values agree to float32 rounding, not bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { asWasmBackend, runWasmKernel, type WasmBackendAccess } from './wasm-backend-access.js';
+import { asWasmHeapBackend } from './wasm-heap-views.js';
+import { matMulSliceBySlice } from './slice-by-slice-mat-mul.js';
 
 /** Swaps the last two dims: the permutation of a rank-r transpose of the matrices. */
 function matrixTransposePerm(rank: number): number[] {
@@ -23,25 +28,48 @@ function transposed(b: WasmBackendAccess, x: tf.TensorInfo): tf.TensorInfo {
   return runWasmKernel(tf.Transpose, b, { x }, { perm: matrixTransposePerm(x.shape.length) });
 }
 
+const batchSize = (shape: readonly number[]) => shape.slice(0, -2).reduce((p, d) => p * d, 1);
+
+/**
+ * Whether a float32 product of these operand shapes (rank >= 2) has more than one output
+ * matrix and no empty dim, so that running it slice by slice on XNNPACK beats the
+ * backend's loop. (Both batch sizes 1 go to XNNPACK already.)
+ */
+export function runsSliceBySlice(aShape: readonly number[], bShape: readonly number[]): boolean {
+  if (batchSize(aShape) <= 1 && batchSize(bShape) <= 1) return false;
+  return aShape.every((d) => d > 0) && bShape.every((d) => d > 0);
+}
+
 /** Marks the kernel functions built here, so that registration can tell them from the backend's. */
 export const TRANSPOSE_FIRST = Symbol('shampoo-ts transpose-first BatchMatMul');
 
 /**
- * The BatchMatMul kernel config for 'wasm' that makes transposes explicit and then calls
- * the backend's own BatchMatMul kernel (`backendConfig`, whose setup and dispose
- * functions it keeps: they bind the WebAssembly function when the backend starts).
+ * The BatchMatMul kernel config for 'wasm' that makes transposes explicit, runs batches
+ * slice by slice on XNNPACK and otherwise calls the backend's own BatchMatMul kernel
+ * (`backendConfig`, whose setup and dispose functions it keeps: they bind the WebAssembly
+ * function when the backend starts).
  */
 export function transposeFirstBatchMatMul(backendConfig: tf.KernelConfig): tf.KernelConfig {
   const flagless = backendConfig.kernelFunc;
   const kernelFunc = (({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]) => {
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-    if (!transposeA && !transposeB) return flagless({ inputs, backend, attrs });
-    const b = asWasmBackend(backend, tf.BatchMatMul);
     const { a, b: bMatrix } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    if (a.shape.length < 2 || bMatrix.shape.length < 2) return flagless({ inputs, backend, attrs });
+    if (a.shape.length < 2 || bMatrix.shape.length < 2 || a.dtype !== 'float32' || bMatrix.dtype !== 'float32') {
+      return flagless({ inputs, backend, attrs });
+    }
+    const sliced = runsSliceBySlice(a.shape, bMatrix.shape);
+    if (!transposeA && !transposeB && !sliced) return flagless({ inputs, backend, attrs });
+    const b = asWasmBackend(backend, tf.BatchMatMul);
     const aIn = transposeA ? transposed(b, a) : a;
     const bIn = transposeB ? transposed(b, bMatrix) : bMatrix;
     try {
+      if (sliced) {
+        const inner = [aIn.shape[aIn.shape.length - 1], bIn.shape[bIn.shape.length - 2]];
+        if (inner[0] !== inner[1]) {
+          throw new Error(`Error in matMul: inner shapes (${inner[0]}) and (${inner[1]}) of Tensors with shapes ${a.shape} and ${bMatrix.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+        }
+        return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn);
+      }
       return flagless({ inputs: { a: aIn, b: bIn }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     } finally {
       if (aIn !== a) b.disposeData(aIn.dataId);
