@@ -5,9 +5,9 @@
  * only when it has no transpose flag and both batch sizes are 1, and runs every other one
  * through a plain loop, 10-30x slower for a transposed operand and 5-10x for a batch
  * (docs/backends.md). So here a transposed operand is transposed first (the backend's
- * Transpose, one kernel for the whole batch), and a product with more than one output
- * matrix runs slice by slice on XNNPACK in place (slice-by-slice-mat-mul.ts); a single
- * flagless product goes straight to the backend's kernel. Every dense layer's backward
+ * Transpose, one kernel for the whole batch), and the product runs slice by slice on
+ * XNNPACK in place (slice-by-slice-mat-mul.ts; a single product is one slice, which also
+ * avoids the backend's operator cache keyed by tensor id alone). Every dense layer's backward
  * pass (dy W^T, X^T dy) and every stacked product of Shampoo's blocks (G G^T, G^T G,
  * X_L^T G X_R) gains. The result is the same product; the summation order inside
  * XNNPACK differs from the loop's, so values agree to float32 rounding, not bit for bit.
@@ -28,16 +28,13 @@ function transposed(b: WasmBackendAccess, x: tf.TensorInfo): tf.TensorInfo {
   return runWasmKernel(tf.Transpose, b, { x }, { perm: matrixTransposePerm(x.shape.length) });
 }
 
-const batchSize = (shape: readonly number[]) => shape.slice(0, -2).reduce((p, d) => p * d, 1);
-
 /**
- * Whether a float32 product of these operand shapes (rank >= 2) has more than one output
- * matrix and no empty dim, so that running it slice by slice on XNNPACK beats the
- * backend's loop. (Both batch sizes 1 go to XNNPACK already.)
+ * Whether a float32 product of these operand shapes runs slice by slice on XNNPACK: both
+ * of rank >= 2 and no empty dim. (The rest go to the backend's kernel: an empty product
+ * is zeros or empty.)
  */
 export function runsSliceBySlice(aShape: readonly number[], bShape: readonly number[]): boolean {
-  if (batchSize(aShape) <= 1 && batchSize(bShape) <= 1) return false;
-  return aShape.every((d) => d > 0) && bShape.every((d) => d > 0);
+  return aShape.length >= 2 && bShape.length >= 2 && aShape.every((d) => d > 0) && bShape.every((d) => d > 0);
 }
 
 /** Marks the kernel functions built here, so that registration can tell them from the backend's. */
@@ -54,7 +51,7 @@ export function transposeFirstBatchMatMul(backendConfig: tf.KernelConfig): tf.Ke
   const kernelFunc = (({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]) => {
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
     const { a, b: bMatrix } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    if (a.shape.length < 2 || bMatrix.shape.length < 2 || a.dtype !== 'float32' || bMatrix.dtype !== 'float32') {
+    if (a.dtype !== 'float32' || bMatrix.dtype !== 'float32' || a.shape.length < 2 || bMatrix.shape.length < 2) {
       return flagless({ inputs, backend, attrs });
     }
     const sliced = runsSliceBySlice(a.shape, bMatrix.shape);
@@ -68,7 +65,7 @@ export function transposeFirstBatchMatMul(backendConfig: tf.KernelConfig): tf.Ke
         if (inner[0] !== inner[1]) {
           throw new Error(`Error in matMul: inner shapes (${inner[0]}) and (${inner[1]}) of Tensors with shapes ${a.shape} and ${bMatrix.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
         }
-        return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn);
+        return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn, bIn === bMatrix);
       }
       return flagless({ inputs: { a: aIn, b: bIn }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
     } finally {

@@ -10,11 +10,17 @@
  * copied; each slice's result is written in place into the stacked output. Each slice's
  * B gets its own XNNPACK operator (the weights packed once per distinct B slice and
  * released with the view), exactly as B separate 2-D products with fresh tensors would.
+ *
+ * A single product runs here too: tfjs-backend-wasm caches XNNPACK's operator by B's
+ * tensor id alone, so a B reshaped to other matrix dims under the same id (a reshape
+ * shares the data) reused the operator built for the first dims and gave wrong results;
+ * views are keyed by dataId and matrix dims (persistent-views.ts).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendAccess } from './wasm-backend-access.js';
 import { broadcastBatchPairs } from './broadcast-batch.js';
-import { heapOffsetOf, registerHeapView, releaseHeapView, tensorIdOf, type WasmHeapBackend } from './wasm-heap-views.js';
+import { persistentView, sweepPersistentViewsIfGrown } from './persistent-views.js';
+import { heapOffsetOf, registerHeapView, releaseHeapView, type WasmHeapBackend } from './wasm-heap-views.js';
 
 type WasmMatMul = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
   transposeA: number, transposeB: number, outId: number) => void;
@@ -41,18 +47,22 @@ function shapeBytes(shape: number[]): Uint8Array {
 /**
  * C = A B for float32 A [...batchA, m, k] and B [...batchB, k, n] (no transposes), with
  * m, k, n > 0, into a new tensor [...broadcast(batchA, batchB), m, n] made by
- * `makeOutput`, one XNNPACK product per output matrix.
+ * `makeOutput`, one XNNPACK product per output matrix. With `keepBViews` (B is a tensor
+ * of the caller's, not a temporary of this kernel), B's views persist while B lives
+ * (persistent-views.ts), so a stacked B used again reuses XNNPACK's packed weights.
  */
 export function matMulSliceBySlice(
   backend: WasmHeapBackend & WasmBackendAccess,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
+  keepBViews: boolean,
 ): tf.TensorInfo {
   const [m, k] = a.shape.slice(-2);
   const n = b.shape[b.shape.length - 1];
   const { outBatch, aIndex, bIndex } = broadcastBatchPairs(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = backend.makeOutput([...outBatch, m, n], 'float32');
   const matMul = wasmMatMulOf(backend);
+  sweepPersistentViewsIfGrown(backend);
   const aOffset = heapOffsetOf(backend, a);
   const bOffset = heapOffsetOf(backend, b);
   const outOffset = heapOffsetOf(backend, out);
@@ -60,9 +70,6 @@ export function matMulSliceBySlice(
   const bShape = shapeBytes([1, k, n]);
   const aViews = new Map<number, number>();
   const bViews = new Map<number, number>();
-  // A single B (a weight matrix broadcast over the batch) is passed under its own id, so
-  // XNNPACK's operator cache, keyed by that id, keeps its packed weights across calls.
-  const sharedB = bIndex.every((ib) => ib === 0) ? tensorIdOf(backend, b) : null;
   const viewOf = (views: Map<number, number>, index: number, offset: number, size: number): number => {
     let id = views.get(index);
     if (id == null) {
@@ -74,7 +81,7 @@ export function matMulSliceBySlice(
   try {
     for (let i = 0; i < aIndex.length; i++) {
       const aId = viewOf(aViews, aIndex[i], aOffset, m * k);
-      const bId = sharedB ?? viewOf(bViews, bIndex[i], bOffset, k * n);
+      const bId = (keepBViews ? persistentView(backend, b.dataId, bOffset, bIndex[i], k, n) : viewOf(bViews, bIndex[i], bOffset, k * n));
       const outId = registerHeapView(backend, outOffset + i * m * n * FLOAT32_BYTES, m * n);
       try {
         matMul(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);

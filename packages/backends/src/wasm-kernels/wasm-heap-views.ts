@@ -16,7 +16,7 @@ import { asWasmBackend, type WasmBackendAccess } from './wasm-backend-access.js'
 /** The structural subset of tfjs-backend-wasm's BackendWasm and its module that views need. */
 export interface WasmHeapBackend {
   dataIdNextNumber: number;
-  dataIdMap: { get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined };
+  dataIdMap: { get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined; has(dataId: tf.DataId): boolean };
   wasm: {
     cwrap(name: string, returnType: null, argTypes: string[]): (...args: unknown[]) => void;
     tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
@@ -27,7 +27,7 @@ export interface WasmHeapBackend {
 export function asWasmHeapBackend(backend: unknown, kernelName: string): WasmHeapBackend & WasmBackendAccess {
   asWasmBackend(backend, kernelName);
   const b = backend as Partial<WasmHeapBackend> | null;
-  const ok = b != null && typeof b.dataIdNextNumber === 'number' && typeof b.dataIdMap?.get === 'function'
+  const ok = b != null && typeof b.dataIdNextNumber === 'number' && typeof b.dataIdMap?.get === 'function' && typeof b.dataIdMap.has === 'function'
     && typeof b.wasm?.cwrap === 'function' && typeof b.wasm.tfjs?.registerTensor === 'function' && typeof b.wasm.tfjs.disposeData === 'function';
   if (!ok) throw new TypeError(`${kernelName}: backend is not tfjs-backend-wasm's BackendWasm (no dataIdMap/wasm.tfjs.registerTensor); allowed: the 'wasm' backend`);
   return b as WasmHeapBackend & WasmBackendAccess;
@@ -38,13 +38,6 @@ export function heapOffsetOf(backend: WasmHeapBackend, info: tf.TensorInfo): num
   const data = backend.dataIdMap.get(info.dataId);
   if (data == null) throw new Error('tensor is not on the wasm backend (its dataId is unknown there)');
   return data.memoryOffset;
-}
-
-/** The C++ tensor id of a tensor. */
-export function tensorIdOf(backend: WasmHeapBackend, info: tf.TensorInfo): number {
-  const data = backend.dataIdMap.get(info.dataId);
-  if (data == null) throw new Error('tensor is not on the wasm backend (its dataId is unknown there)');
-  return data.id;
 }
 
 /**
