@@ -121,7 +121,6 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
         const aShape = [...batchA, ...(c.transposeA ? [c.k, c.m] : [c.m, c.k])];
         const bShape = [...batchB, ...(c.transposeB ? [c.n, c.k] : [c.k, c.n])];
         const outBatch = tf.backend_util.assertAndGetBroadcastShape(batchA, batchB);
-        expect(runsSliceBySlice(aShape, bShape)).toBe(true);
         const a = hostFloat(aShape, c.seed);
         const b = hostFloat(bShape, c.seed + 1);
         const product = (t: Record<string, tf.Tensor>) => {
@@ -176,7 +175,7 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
   it('keeps the views of a stacked B while it lives (reused, also under a reshape to other matrix dims) and releases them once it is disposed', async () => {
     await tf.setBackend('wasm');
     const heap = asWasmHeapBackend(tf.backend(), 'test');
-    const host = { a: hostFloat([4, 3, 6], 7), b: hostFloat([4, 6, 6], 8), a2: hostFloat([4, 2, 4], 9) };
+    const host = { a: hostFloat([4, 16, 16], 7), b: hostFloat([4, 16, 16], 8), a2: hostFloat([4, 16, 8], 9) };
     const [a, b, a2] = [host.a, host.b, host.a2].map((h) => tf.tensor(h.values, h.shape));
     sweepPersistentViews(heap);
     const countBefore = persistentViewCount(heap);
@@ -187,10 +186,10 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
       y.dispose();
     }
     expect(persistentViewCount(heap)).toBe(countBefore + 1);
-    // Same dataId, other matrix dims: [4, 6, 6] read as [4, 4, 9].
-    const reshaped = tf.reshape(b, [4, 4, 9]);
+    // Same dataId, other matrix dims: [4, 16, 16] read as [4, 8, 32].
+    const reshaped = tf.reshape(b, [4, 8, 32]);
     const y2 = tf.matMul(a2, reshaped);
-    const expected2 = referenceMatMul(host.a2, { ...host.b, shape: [4, 4, 9] }, false, false);
+    const expected2 = referenceMatMul(host.a2, { ...host.b, shape: [4, 8, 32] }, false, false);
     expect(maxRelativeError(y2.dataSync(), expected2)).toBeLessThanOrEqual(TOLERANCE);
     tf.dispose([b, reshaped, y2]);
     // A sweep releases the views of the disposed B; a B transposed inside the kernel gets
@@ -229,6 +228,15 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
     await tf.setBackend('cpu');
   });
 
+  it('sends batches of tiny products to the backend\'s loop only where its batch i mod size is broadcasting', () => {
+    expect(runsSliceBySlice([64, 8, 8], [64, 8, 8], false, true)).toBe(false); // 512 multiply-adds each
+    expect(runsSliceBySlice([64, 8, 8], [8, 8])).toBe(false);
+    expect(runsSliceBySlice([2, 3, 8, 8], [2, 1, 8, 8])).toBe(true); // the loop would broadcast wrong
+    expect(runsSliceBySlice([64, 16, 16], [64, 16, 16])).toBe(true); // 4096
+    expect(runsSliceBySlice([8, 8], [8, 8])).toBe(true); // a single product: XNNPACK through a view
+    expect(runsSliceBySlice([2, 0, 8], [2, 8, 8])).toBe(false);
+  });
+
   it('refuses mismatched inner dims of a batched product with the message of tfjs\'s kernel', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numTensors;
@@ -243,32 +251,36 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
 });
 
 describe('batched BatchMatMul on wasm: speed', () => {
-  it('a stacked product of 8 blocks of 128 x 128 takes at most 1.5x the 8 separate products (tfjs\'s kernel: 6-11x)', async () => {
+  it('a stacked G G^T of 8 blocks of 128 x 128 takes at most 2x the 8 separate products (tfjs\'s kernel: 6-20x)', async () => {
     await tf.setBackend('wasm');
     const a0 = tf.randomNormal([8, 128, 128], 0, 1, 'float32', 1);
     const b0 = tf.randomNormal([8, 128, 128], 0, 1, 'float32', 2);
-    /** ms of one stacked and one separate G G^T on fresh operands, alternating; medians of 9 rounds. */
+    // ms of one stacked and one separate G G^T on fresh operands, in alternating order; medians of 15 rounds.
     const stacked: number[] = [];
     const separate: number[] = [];
-    for (let round = 0; round < 10; round++) {
+    for (let round = 0; round < 16; round++) {
       const a = tf.add(a0, 0);
       const b = tf.add(b0, 0);
       const as = tf.unstack(a);
       const bs = tf.unstack(b);
-      const t0 = performance.now();
-      const ys = as.map((x, i) => tf.matMul(x, bs[i], false, true));
-      const t1 = performance.now();
-      const y = tf.matMul(a, b, false, true);
-      const t2 = performance.now();
-      if (round > 0) {
-        separate.push(t1 - t0);
-        stacked.push(t2 - t1);
-      }
-      tf.dispose([a, b, ...as, ...bs, ...ys, y]);
+      const runSeparate = () => {
+        const t0 = performance.now();
+        const ys = as.map((x, i) => tf.matMul(x, bs[i], false, true));
+        if (round > 0) separate.push(performance.now() - t0);
+        return ys;
+      };
+      const runStacked = () => {
+        const t0 = performance.now();
+        const y = tf.matMul(a, b, false, true);
+        if (round > 0) stacked.push(performance.now() - t0);
+        return [y];
+      };
+      const ys = round % 2 === 0 ? [...runSeparate(), ...runStacked()] : [...runStacked(), ...runSeparate()];
+      tf.dispose([a, b, ...as, ...bs, ...ys]);
     }
     tf.dispose([a0, b0]);
     const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-    expect(median(stacked)).toBeLessThanOrEqual(1.5 * median(separate));
+    expect(median(stacked)).toBeLessThanOrEqual(2 * median(separate));
     await tf.setBackend('cpu');
   });
 });

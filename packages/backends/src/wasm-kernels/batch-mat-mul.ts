@@ -7,7 +7,8 @@
  * (docs/backends.md). So here a transposed operand is transposed first (the backend's
  * Transpose, one kernel for the whole batch), and the product runs slice by slice on
  * XNNPACK in place (slice-by-slice-mat-mul.ts; a single product is one slice, which also
- * avoids the backend's operator cache keyed by tensor id alone). Every dense layer's backward
+ * avoids the backend's operator cache keyed by tensor id alone), except batches of tiny
+ * matrices, which the backend's loop does faster. Every dense layer's backward
  * pass (dy W^T, X^T dy) and every stacked product of Shampoo's blocks (G G^T, G^T G,
  * X_L^T G X_R) gains. The result is the same product; the summation order inside
  * XNNPACK differs from the loop's, so values agree to float32 rounding, not bit for bit.
@@ -28,21 +29,37 @@ function transposed(b: WasmBackendAccess, x: tf.TensorInfo): tf.TensorInfo {
   return runWasmKernel(tf.Transpose, b, { x }, { perm: matrixTransposePerm(x.shape.length) });
 }
 
+const batchSize = (shape: readonly number[]) => shape.slice(0, -2).reduce((p, d) => p * d, 1);
+
+/**
+ * Below this many multiply-adds per output matrix, the backend's loop over a whole batch
+ * beats one XNNPACK call per matrix (about 5 us each: measured 8 x 8 blocks 2-4x faster in
+ * the loop, 16 x 16 blocks 1.4x slower; scripts/batched-matmul-speed.mts).
+ */
+export const SLICE_MIN_MACS = 2048;
+
 /**
  * Whether a float32 product of these operand shapes runs slice by slice on XNNPACK: both
- * of rank >= 2 and no empty dim. (The rest go to the backend's kernel: an empty product
- * is zeros or empty.)
+ * of rank >= 2, no empty dim, and not a batch of tiny products that the backend's loop
+ * computes right (it reads batch i mod size, which is broadcasting only when each
+ * operand's batch is 1 or the whole output batch). The rest go to the backend's kernel.
  */
-export function runsSliceBySlice(aShape: readonly number[], bShape: readonly number[]): boolean {
-  return aShape.length >= 2 && bShape.length >= 2 && aShape.every((d) => d > 0) && bShape.every((d) => d > 0);
+export function runsSliceBySlice(aShape: readonly number[], bShape: readonly number[], transposeA = false, transposeB = false): boolean {
+  if (aShape.length < 2 || bShape.length < 2 || !aShape.every((d) => d > 0) || !bShape.every((d) => d > 0)) return false;
+  const [rows, inner] = transposeA ? [aShape[aShape.length - 1], aShape[aShape.length - 2]] : aShape.slice(-2);
+  const cols = transposeB ? bShape[bShape.length - 2] : bShape[bShape.length - 1];
+  const out = Math.max(batchSize(aShape), batchSize(bShape));
+  const loopBroadcastsRight = [batchSize(aShape), batchSize(bShape)].every((s) => s === 1 || s === out);
+  return !(out > 1 && loopBroadcastsRight && rows * inner * cols < SLICE_MIN_MACS);
 }
 
 /** Marks the kernel functions built here, so that registration can tell them from the backend's. */
 export const TRANSPOSE_FIRST = Symbol('shampoo-ts transpose-first BatchMatMul');
 
 /**
- * The BatchMatMul kernel config for 'wasm' that makes transposes explicit, runs batches
- * slice by slice on XNNPACK and otherwise calls the backend's own BatchMatMul kernel
+ * The BatchMatMul kernel config for 'wasm' that makes transposes explicit and runs the
+ * product slice by slice on XNNPACK where `runsSliceBySlice`, and otherwise calls the
+ * backend's own BatchMatMul kernel
  * (`backendConfig`, whose setup and dispose functions it keeps: they bind the WebAssembly
  * function when the backend starts).
  */
@@ -54,20 +71,16 @@ export function transposeFirstBatchMatMul(backendConfig: tf.KernelConfig): tf.Ke
     if (a.dtype !== 'float32' || bMatrix.dtype !== 'float32' || a.shape.length < 2 || bMatrix.shape.length < 2) {
       return flagless({ inputs, backend, attrs });
     }
-    const sliced = runsSliceBySlice(a.shape, bMatrix.shape);
-    if (!transposeA && !transposeB && !sliced) return flagless({ inputs, backend, attrs });
+    if (!runsSliceBySlice(a.shape, bMatrix.shape, transposeA, transposeB)) return flagless({ inputs, backend, attrs });
     const b = asWasmBackend(backend, tf.BatchMatMul);
     const aIn = transposeA ? transposed(b, a) : a;
     const bIn = transposeB ? transposed(b, bMatrix) : bMatrix;
     try {
-      if (sliced) {
-        const inner = [aIn.shape[aIn.shape.length - 1], bIn.shape[bIn.shape.length - 2]];
-        if (inner[0] !== inner[1]) {
-          throw new Error(`Error in matMul: inner shapes (${inner[0]}) and (${inner[1]}) of Tensors with shapes ${a.shape} and ${bMatrix.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
-        }
-        return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn, bIn === bMatrix);
+      const inner = [aIn.shape[aIn.shape.length - 1], bIn.shape[bIn.shape.length - 2]];
+      if (inner[0] !== inner[1]) {
+        throw new Error(`Error in matMul: inner shapes (${inner[0]}) and (${inner[1]}) of Tensors with shapes ${a.shape} and ${bMatrix.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
       }
-      return flagless({ inputs: { a: aIn, b: bIn }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
+      return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn, bIn === bMatrix);
     } finally {
       if (aIn !== a) b.disposeData(aIn.dataId);
       if (bIn !== bMatrix) b.disposeData(bIn.dataId);
