@@ -201,6 +201,24 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
     await tf.setBackend('cpu');
   });
 
+  it('a stacked B moved to the cpu backend and back (same dataId, new heap offset) is read at its new place', async () => {
+    await tf.setBackend('wasm');
+    const host = { a: hostFloat([3, 16, 16], 14), b: hostFloat([3, 16, 16], 15) };
+    const a = tf.tensor(host.a.values, host.a.shape);
+    const b = tf.tensor(host.b.values, host.b.shape);
+    const expected = referenceMatMul(host.a, host.b, false, false);
+    const first = tf.matMul(a, b);
+    expect(maxRelativeError(first.dataSync(), expected)).toBeLessThanOrEqual(TOLERANCE);
+    await tf.setBackend('cpu');
+    tf.dispose(tf.add(b, 0)); // moves b's data to cpu
+    await tf.setBackend('wasm');
+    const filler = tf.ones([3, 16, 16]); // may take b's old heap place
+    const second = tf.matMul(a, b); // moves b back: new offset, same dataId
+    expect(maxRelativeError(second.dataSync(), expected)).toBeLessThanOrEqual(TOLERANCE);
+    tf.dispose([a, b, first, second, filler]);
+    await tf.setBackend('cpu');
+  });
+
   it('a 2-D product with B reshaped to other dims under the same data (tfjs-backend-wasm reused the operator built for the first dims)', async () => {
     const a = hostFloat([3, 6], 11);
     const b = hostFloat([6, 6], 12);

@@ -7,14 +7,19 @@
  *
  * Views are keyed by the operand's dataId object and the matrix shape (a reshape shares
  * the dataId; XNNPACK's operator is built for one shape). A tensor's data never changes
- * under one dataId, so a view stays valid while the dataId is alive; once the backend no
- * longer knows the dataId (the tensor was disposed), its views are released by the next
- * sweep, which frees their packed weights (a sweep runs when the table has doubled).
+ * under one dataId, so a view stays valid while the backend holds that dataId under the
+ * same C++ id (a tensor moved to another backend and back keeps its dataId but gets a new
+ * id and offset, and its views are remade); once the backend no longer knows the dataId
+ * (the tensor was disposed), its views are released by the next sweep, which frees their
+ * packed weights (a sweep runs when the table has doubled).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerHeapView, releaseHeapView, type WasmHeapBackend } from './wasm-heap-views.js';
 
-type ViewTable = Map<tf.DataId, Map<string, number>>;
+/** The views of one operand, with the C++ id its data had when they were made. */
+interface OperandViews { tensorId: number; views: Map<string, number> }
+
+type ViewTable = Map<tf.DataId, OperandViews>;
 
 const tables = new WeakMap<object, ViewTable>();
 
@@ -33,9 +38,10 @@ const sizeAfterSweep = new WeakMap<object, number>();
 /** Releases the views of every operand the backend has disposed since the last sweep. */
 export function sweepPersistentViews(backend: WasmHeapBackend): void {
   const table = tableOf(backend);
-  for (const [dataId, views] of table) {
-    if (backend.dataIdMap.has(dataId)) continue;
-    for (const id of views.values()) releaseHeapView(backend, id);
+  for (const [dataId, entry] of table) {
+    // has() first: tfjs's DataStorage.get of an unknown dataId tries to move it here.
+    if (backend.dataIdMap.has(dataId) && backend.dataIdMap.get(dataId)?.id === entry.tensorId) continue;
+    for (const id of entry.views.values()) releaseHeapView(backend, id);
     table.delete(dataId);
   }
   sizeAfterSweep.set(backend, table.size);
@@ -58,11 +64,22 @@ export function sweepPersistentViewsIfGrown(backend: WasmHeapBackend): void {
  */
 export function persistentView(backend: WasmHeapBackend, dataId: tf.DataId, offset: number, index: number, rows: number, cols: number): number {
   const table = tableOf(backend);
-  let views = table.get(dataId);
-  if (views == null) {
-    views = new Map();
-    table.set(dataId, views);
+  const tensorId = backend.dataIdMap.get(dataId)?.id;
+  if (tensorId == null) throw new Error('tensor is not on the wasm backend (its dataId is unknown there)');
+  let entry = table.get(dataId);
+  if (entry != null && entry.tensorId !== tensorId) {
+    // The data left the backend and came back (moved to another backend and read here
+    // again): same dataId, new heap offset and id. The old views point at freed memory
+    // (their operators hold weights packed from the same values, but nothing should rely
+    // on that), so they are remade.
+    for (const id of entry.views.values()) releaseHeapView(backend, id);
+    entry = undefined;
   }
+  if (entry == null) {
+    entry = { tensorId, views: new Map() };
+    table.set(dataId, entry);
+  }
+  const views = entry.views;
   const key = `${rows}x${cols}:${index}`;
   let id = views.get(key);
   if (id == null) {
