@@ -6,7 +6,7 @@
  * by slice on XNNPACK). And the cost of one kernel launch (tf.add of two [2] tensors).
  * Variants alternate within each round (in rotated order), rounds repeat; medians are
  * printed. Run from the repo root:
- *   npx tsx packages/backends/scripts/batched-matmul-speed.mts [rounds] [--quick]
+ *   npx tsx packages/backends/scripts/batched-matmul-speed.mts [rounds] [--quick] [--only <block, e.g. 512x10>] [--batch <B>]
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -18,8 +18,11 @@ const info = await useBackend('wasm');
 const ours = { ...tf.getKernel('BatchMatMul', 'wasm') } as tf.KernelConfig;
 
 const args = process.argv.slice(2);
-const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 7);
+const rounds = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--batch') ?? 7);
 const quick = args.includes('--quick');
+const optionValue = (name: string) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
+const only = optionValue('--only');
+const onlyBatch = optionValue('--batch');
 
 function useKernel(config: tf.KernelConfig): void {
   tf.unregisterKernel('BatchMatMul', 'wasm');
@@ -137,9 +140,10 @@ console.log(`wasm BatchMatMul, median ms of ${rounds} interleaved rounds (thread
 console.log('| block | product | B | separate 2-D | batched, tfjs kernel | batched, ours | tfjs / separate | ours / separate | ours GFLOP/s |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [n, m] of shapes) {
+  if (only != null && only !== `${n}x${m}`) continue;
   for (const p of blockProducts(n, m)) {
     if (m === n && p.name === 'X_L^T G') continue; // square: the shapes of G^T G
-    for (const batch of batches) {
+    for (const batch of onlyBatch != null ? [Number(onlyBatch)] : batches) {
       if (batch * macsOf(p) > MAX_MACS) continue;
       const t = measureProduct(p, batch, rounds);
       const gflops = (2 * batch * macsOf(p)) / (t['batched, ours'] * 1e6);
