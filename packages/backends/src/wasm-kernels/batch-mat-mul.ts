@@ -6,9 +6,10 @@
  * through a plain loop, 10-30x slower for a transposed operand and 5-10x for a batch
  * (docs/backends.md). So here a transposed operand is transposed first (the backend's
  * Transpose, one kernel for the whole batch), and the product runs slice by slice on
- * XNNPACK in place (slice-by-slice-mat-mul.ts; a single product is one slice, which also
- * avoids the backend's operator cache keyed by tensor id alone), except batches of tiny
- * matrices, which the backend's loop does faster. Every dense layer's backward
+ * XNNPACK in place (slice-by-slice-mat-mul.ts), except batches of tiny matrices, which
+ * the backend's loop does faster. A single product goes to the backend's own XNNPACK path,
+ * unless its B was multiplied there before as other dims: the backend caches XNNPACK's
+ * operator by B's tensor id alone and returned wrong values for a reshaped B. Every dense layer's backward
  * pass (dy W^T, X^T dy) and every stacked product of Shampoo's blocks (G G^T, G^T G,
  * X_L^T G X_R) gains. The result is the same product; the summation order inside
  * XNNPACK differs from the loop's, so values agree to float32 rounding, not bit for bit.
@@ -53,6 +54,21 @@ export function runsSliceBySlice(aShape: readonly number[], bShape: readonly num
   return !(out > 1 && loopBroadcastsRight && rows * inner * cols < SLICE_MIN_MACS);
 }
 
+/**
+ * The matrix dims (k x n) each B was first multiplied with by the backend's own kernel,
+ * by dataId. The backend caches XNNPACK's operator for B by tensor id alone, so a later
+ * product with the same data read as other dims (a reshape) must not go there.
+ */
+const dimsAtBackend = new WeakMap<tf.DataId, string>();
+
+/** Whether the backend's own kernel may take B (its operator cache holds B's dims or nothing), recording the dims. */
+function backendCacheFits(bIn: tf.TensorInfo): boolean {
+  const dims = bIn.shape.slice(-2).join('x');
+  const seen = dimsAtBackend.get(bIn.dataId);
+  if (seen == null) dimsAtBackend.set(bIn.dataId, dims);
+  return seen == null || seen === dims;
+}
+
 /** Marks the kernel functions built here, so that registration can tell them from the backend's. */
 export const TRANSPOSE_FIRST = Symbol('shampoo-ts transpose-first BatchMatMul');
 
@@ -79,6 +95,12 @@ export function transposeFirstBatchMatMul(backendConfig: tf.KernelConfig): tf.Ke
       const inner = [aIn.shape[aIn.shape.length - 1], bIn.shape[bIn.shape.length - 2]];
       if (inner[0] !== inner[1]) {
         throw new Error(`Error in matMul: inner shapes (${inner[0]}) and (${inner[1]}) of Tensors with shapes ${a.shape} and ${bMatrix.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+      }
+      // A single product goes to the backend's XNNPACK path (a few us less per call than
+      // views), unless B's data was multiplied there before as other dims.
+      const single = batchSize(aIn.shape) === 1 && batchSize(bIn.shape) === 1;
+      if (single && backendCacheFits(bIn)) {
+        return flagless({ inputs: { a: aIn, b: bIn }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
       }
       return matMulSliceBySlice(asWasmHeapBackend(backend, tf.BatchMatMul), aIn, bIn, bIn === bMatrix);
     } finally {

@@ -11,10 +11,11 @@
  * B gets its own XNNPACK operator (the weights packed once per distinct B slice and
  * released with the view), exactly as B separate 2-D products with fresh tensors would.
  *
- * A single product runs here too: tfjs-backend-wasm caches XNNPACK's operator by B's
- * tensor id alone, so a B reshaped to other matrix dims under the same id (a reshape
- * shares the data) reused the operator built for the first dims and gave wrong results;
- * views are keyed by dataId and matrix dims (persistent-views.ts).
+ * tfjs-backend-wasm caches XNNPACK's operator by B's tensor id alone, so a B reshaped to
+ * other matrix dims under the same id (a reshape shares the data) reused the operator
+ * built for the first dims and gave wrong results; views are keyed by dataId and matrix
+ * dims (persistent-views.ts), so a single product whose B was seen with other dims runs
+ * here too.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WasmBackendAccess } from './wasm-backend-access.js';
