@@ -273,7 +273,9 @@ describe('batched BatchMatMul on wasm: speed', () => {
     await tf.setBackend('wasm');
     const a0 = tf.randomNormal([8, 128, 128], 0, 1, 'float32', 1);
     const b0 = tf.randomNormal([8, 128, 128], 0, 1, 'float32', 2);
-    // ms of one stacked and one separate G G^T on fresh operands, in alternating order; medians of 15 rounds.
+    // ms of one stacked and one separate G G^T on fresh operands, in alternating order; the
+    // fastest of 15 rounds (other test files run in parallel on this machine's 2 cores, and a
+    // minimum is what preemption cannot inflate).
     const stacked: number[] = [];
     const separate: number[] = [];
     for (let round = 0; round < 16; round++) {
@@ -297,8 +299,7 @@ describe('batched BatchMatMul on wasm: speed', () => {
       tf.dispose([a, b, ...as, ...bs, ...ys]);
     }
     tf.dispose([a0, b0]);
-    const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
-    expect(median(stacked)).toBeLessThanOrEqual(2 * median(separate));
+    expect(Math.min(...stacked)).toBeLessThanOrEqual(2 * Math.min(...separate));
     await tf.setBackend('cpu');
   });
 });
