@@ -12,7 +12,7 @@ export { treeClone, treeZerosLike, globalNorm } from './tree-ops.js';
 
 // Transforms and their state
 export type { GradientTransformation, StateValue, EmptyState, CountState } from './transform.js';
-export { stateLeavesWithPaths, type StateLeaf } from './state-tree.js';
+export { stateLeavesWithPaths, stateFingerprint, type StateLeaf } from './state-tree.js';
 
 // Combinators
 export { identity } from './combinators/identity.js';
