@@ -8,7 +8,7 @@
  * in host memory) the host float64 path is the right one; where it is not (webgpu:
  * `dataSync` stalls the queue in the browser and does not work in Node) the roots are
  * computed on the device in float32. `cheapSyncReadback` says which; the rule that acts on
- * it lives in @shampoo-ts/shampoo (`rootExecutorKindFor(backendName)`, what Shampoo's
+ * it lives in @shampoo-ts/shampoo (`rootPlacementFor(backendName)`, what Shampoo's
  * default `rootExecutor: 'auto'` applies at init()). This package knows nothing of
  * optimizers: it depends on no other @shampoo-ts package.
  */
@@ -39,8 +39,8 @@ export interface BackendInfo {
   adapterInfo: AdapterInfo | null;
   /**
    * Where Shampoo's root computation runs here with rootExecutor 'auto': 'host-float64' where
-   * `cheapSyncReadback`, else 'device-float32' (equal to `rootExecutorKindFor(name)` of @shampoo-ts/shampoo).
-   * @deprecated use `rootExecutorKindFor(info.name)` of @shampoo-ts/shampoo, or `cheapSyncReadback`.
+   * `cheapSyncReadback`, else 'device-float32' (equal to `rootPlacementFor(name)` of @shampoo-ts/shampoo).
+   * @deprecated use `rootPlacementFor(info.name)` of @shampoo-ts/shampoo, or `cheapSyncReadback`.
    */
   rootExecutor: 'host-float64' | 'device-float32';
   /** For 'auto': why the backends tried before this one could not start (empty otherwise). */

@@ -20,7 +20,7 @@ export { makeVariant, NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
 export type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './variants/types.js';
 
 // Executors, assembled: placement internals, transfers, the delay line, the outcome check.
-export { resolveRootExecutor, checkRootExecutorChoice, rootExecutorOfKind, ROOT_EXECUTOR_KINDS, ROOT_EXECUTOR_BY_BACKEND } from './executors/placement.js';
+export { resolveRootExecutor, checkRootExecutorChoice, rootExecutorAt, ROOT_PLACEMENTS, ROOT_PLACEMENT_BY_BACKEND } from './executors/placement.js';
 export { flattenRootRequests, rootTasksFrom, type RootTaskLayout } from './executors/root-transfer.js';
 export { delayLine, type DelayLine } from './executors/delay-line.js';
 export { checkOutcomeCount } from './root-task.js';

@@ -25,6 +25,8 @@ export {
   inlineRootExecutor,
   runnerRootExecutor,
   withDeviceEigen,
+  rootExecutorKindFor,
+  type RootExecutorKind,
   type AsyncHostRootExecutor,
   type AsyncHostRootExecutorOptions,
   type RunnerExecutorOptions,

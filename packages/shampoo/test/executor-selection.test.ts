@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
-import { autoRootExecutor, deviceRootExecutor, forwardRootExecutor, hostRootExecutor, rootExecutorKindFor, scaleByShampoo, withDeviceEigen, type RootTaskSpec, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { autoRootExecutor, deviceRootExecutor, forwardRootExecutor, hostRootExecutor, rootExecutorKindFor, rootPlacementFor, scaleByShampoo, withDeviceEigen, type RootTaskSpec, type ShampooOptions } from '@shampoo-ts/shampoo';
 import { jacobiEigenTensors, roundRobinSchedule } from '../src/executors/device-eigen.js';
 import { computeRoot } from '../src/root-task.js';
 import { arbClusteredSymmetric, arbSpd, eigenResidual, orthogonalityError } from '@shampoo-ts/testing';
@@ -62,6 +62,16 @@ describe('rootExecutorKindFor', () => {
     for (const name of ['webgpu', 'webgl']) expect(rootExecutorKindFor(name)).toBe('device-float32');
     expect(() => rootExecutorKindFor('')).toThrow(`rootExecutorKindFor: backendName = "" is not allowed; allowed: a tfjs backend name`);
     expect(() => rootExecutorKindFor(7 as never)).toThrow('rootExecutorKindFor: backendName = 7 is not allowed');
+  });
+
+  it('is the deprecated name of rootPlacementFor, the one placement rule', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom('cpu', 'wasm', 'tensorflow', 'webgpu', 'webgl'), fc.string({ minLength: 1 })), (name) => {
+        expect(rootPlacementFor(name)).toBe(rootExecutorKindFor(name));
+        expect(rootPlacementFor(name)).toBe(['webgpu', 'webgl'].includes(name) ? 'device-float32' : 'host-float64');
+      }),
+    );
+    expect(() => rootPlacementFor('')).toThrow(`rootPlacementFor: backendName = "" is not allowed; allowed: a tfjs backend name`);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend, type BackendInfo } from '@shampoo-ts/backends';
-import { rootExecutorKindFor, type RootExecutorKind } from '@shampoo-ts/shampoo';
+import { rootPlacementFor, type RootPlacement } from '@shampoo-ts/shampoo';
 import { loadMnist } from '../data/mnist.js';
 import { convnet } from '../models/convnet.js';
 import { initParams, parameterCount, trainingFlopsPerStep } from '../models/model.js';
@@ -36,7 +36,7 @@ export interface DemoIo {
 }
 
 /** The two optimizers of the demo, AdamW first (the baseline of the ratios). */
-export function demoSpecs(c: DemoConfig, rootExecutor: RootExecutorKind): OptimizerSpec[] {
+export function demoSpecs(c: DemoConfig, rootExecutor: RootPlacement): OptimizerSpec[] {
   const common = { weightDecay: c.weightDecay, preconditionFrequency: c.preconditionFrequency, maxPreconditionerDim: c.maxPreconditionerDim };
   return [
     { name: 'adamw', lr: c.lr, ...common },
@@ -95,7 +95,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     `demo: ${model.description} (${parameterCount(model)} parameters, ${formatNumber(trainingFlopsPerStep(model, c.batchSize) / 1e6)} MFLOP per step) ` +
       `on ${train.size} MNIST digits (${test.size} held out), backend ${backend.name}, ${c.steps} steps of ${c.batchSize}, seed ${c.seed}`,
   );
-  const specs = demoSpecs(c, rootExecutorKindFor(backend.name));
+  const specs = demoSpecs(c, rootPlacementFor(backend.name));
   const params = initParams(model, c.seed);
   const runs: RunResult[] = [];
   try {

@@ -29,7 +29,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { chain, disposeTree, initTrainState, scaleByLearningRate, step, valueAndGrad, type GradientTransformation, type TrainState } from '@shampoo-ts/core';
 import { adamGrafting, scaleByGrafting } from '@shampoo-ts/grafting';
-import { deviceRootExecutor, hostRootExecutor, rootExecutorKindFor, shampoo } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, rootPlacementFor, shampoo } from '@shampoo-ts/shampoo';
 import { TransformOptimizer } from '@shampoo-ts/tfjs';
 import { useBackend, BACKEND_NAMES, type BackendInfo } from '@shampoo-ts/backends';
 import type { BenchSuite, SuiteContext } from '../suite.js';
@@ -182,7 +182,7 @@ async function measureCase(c: StepCase, train: Dataset, backend: BackendInfo, fr
   const spec: OptimizerSpec = {
     name: 'shampoo', lr: 1e-3, weightDecay: 1e-4, preconditionFrequency: frequency, maxPreconditionerDim: c.maxPreconditionerDim,
   };
-  const executorFor = () => timedRootExecutor(rootExecutorKindFor(backend.name) === 'device-float32' ? deviceRootExecutor() : hostRootExecutor());
+  const executorFor = () => timedRootExecutor(rootPlacementFor(backend.name) === 'device-float32' ? deviceRootExecutor() : hostRootExecutor());
   const fixed = valueAndGrad((p: Params) => modelLoss(model, p, batch.x, batch.y), params);
   fixed.loss.dispose();
   const g0 = fixed.grads;
@@ -366,7 +366,7 @@ async function run(ctx: SuiteContext): Promise<void> {
     machineAtEnd: machineInfo(),
     backend,
     quick: ctx.quick,
-    shampoo: { ...shampooOptions({ name: 'shampoo', lr: 1e-3, weightDecay: 1e-4, preconditionFrequency: frequency, maxPreconditionerDim: 1024 }), rootExecutor: rootExecutorKindFor(backend.name), grafting: 'adam(beta2 0.999, eps 1e-8)' },
+    shampoo: { ...shampooOptions({ name: 'shampoo', lr: 1e-3, weightDecay: 1e-4, preconditionFrequency: frequency, maxPreconditionerDim: 1024 }), rootExecutor: rootPlacementFor(backend.name), grafting: 'adam(beta2 0.999, eps 1e-8)' },
     rows,
   };
   const paths = writeFilesAtomically(ctx.outDir, { 'step.json': JSON.stringify(json, null, 1) + '\n', 'step.svg': plot });

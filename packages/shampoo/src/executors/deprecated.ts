@@ -6,6 +6,7 @@ import { checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { addDeviceEigen, type DeviceEigenOptions } from './device-eigen.js';
 import type { DeviceRootExecutor } from './device-roots.js';
 import { createHostRootExecutor, type HostRootExecutor } from './host-executor.js';
+import { placementFor, type RootPlacement } from './placement.js';
 import type { RootExecutor } from './root-executor.js';
 import type { RootOutcome, RootTask } from '../root-task.js';
 import { inlineRootRunner, isRootRunner, type RootRunner } from './runner.js';
@@ -51,4 +52,12 @@ export function asyncHostRootExecutor(options: AsyncHostRootExecutorOptions = {}
 /** @deprecated deviceRootExecutor() runs 'eigen' tasks itself (option `eigenSweeps`) */
 export function withDeviceEigen(device: RootExecutor, options: DeviceEigenOptions = {}): DeviceRootExecutor {
   return addDeviceEigen('withDeviceEigen', device, options);
+}
+
+/** @deprecated use RootPlacement ("kind" is also what RootExecutor.kinds, the task kinds, means) */
+export type RootExecutorKind = RootPlacement;
+
+/** @deprecated use rootPlacementFor */
+export function rootExecutorKindFor(backendName: string): RootPlacement {
+  return placementFor('rootExecutorKindFor', backendName);
 }

@@ -9,11 +9,11 @@ export { deviceRootExecutor, type DeviceRootExecutorOptions } from './device-exe
 export type { DeviceRootExecutor } from './device-roots.js';
 export {
   autoRootExecutor,
-  rootExecutorKindFor,
+  rootPlacementFor,
   type AutoRootExecutor,
   type AutoRootExecutorOptions,
   type RootExecutorChoice,
-  type RootExecutorKind,
+  type RootPlacement,
 } from './placement.js';
 export { forwardRootExecutor, type ForwardedRootExecutor } from './forward.js';
 export { inlineRootRunner, type RootRunner } from './runner.js';

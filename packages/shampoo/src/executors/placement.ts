@@ -3,7 +3,7 @@
  * default), an executor kind, or any RootExecutor object:
  *
  *   'auto'            decided at the transform's init() from tf.getBackend() by the one rule
- *                     below, rootExecutorKindFor
+ *                     below, rootPlacementFor
  *   'host-float64'    hostRootExecutor(): one dataSync per root step, float64 roots on the host
  *   'device-float32'  deviceRootExecutor(): float32 iterations on the device, every task kind
  *   a RootExecutor    used as given
@@ -30,14 +30,17 @@ import { deviceRootExecutor, type DeviceRootExecutorOptions } from './device-exe
 import { hostRootExecutor, type HostRootExecutorOptions } from './host-executor.js';
 import type { RootExecutor } from './root-executor.js';
 
-/** Where the root computation runs: the two built-in executors. */
-export type RootExecutorKind = 'host-float64' | 'device-float32';
+/**
+ * Where the root computation runs: the two built-in executors. (A placement, not a task kind:
+ * `RootExecutor.kinds` are the task kinds an executor runs, RootTaskKind.)
+ */
+export type RootPlacement = 'host-float64' | 'device-float32';
 
-/** Every RootExecutorKind. */
-export const ROOT_EXECUTOR_KINDS: readonly RootExecutorKind[] = Object.freeze(['host-float64', 'device-float32'] as const);
+/** Every RootPlacement. */
+export const ROOT_PLACEMENTS: readonly RootPlacement[] = Object.freeze(['host-float64', 'device-float32'] as const);
 
 /** The table above, by tfjs backend name (`tf.getBackend()`). */
-export const ROOT_EXECUTOR_BY_BACKEND: Readonly<Record<string, RootExecutorKind>> = Object.freeze({
+export const ROOT_PLACEMENT_BY_BACKEND: Readonly<Record<string, RootPlacement>> = Object.freeze({
   cpu: 'host-float64',
   wasm: 'host-float64',
   tensorflow: 'host-float64',
@@ -46,19 +49,24 @@ export const ROOT_EXECUTOR_BY_BACKEND: Readonly<Record<string, RootExecutorKind>
 });
 
 /**
- * The executor kind for a tfjs backend name: ROOT_EXECUTOR_BY_BACKEND[name], or
- * 'host-float64' for a name not in the table. Throws a RangeError unless `backendName`
- * is a non-empty string.
+ * The placement for a tfjs backend name: ROOT_PLACEMENT_BY_BACKEND[name], or 'host-float64'
+ * for a name not in the table. Throws a RangeError naming `owner` unless `backendName` is a
+ * non-empty string.
  */
-export function rootExecutorKindFor(backendName: string): RootExecutorKind {
+export function placementFor(owner: string, backendName: string): RootPlacement {
   if (typeof backendName !== 'string' || backendName.length === 0) {
-    throw new RangeError(`rootExecutorKindFor: backendName = ${JSON.stringify(backendName) ?? String(backendName)} is not allowed; allowed: a tfjs backend name such as 'cpu', 'wasm', 'webgpu'`);
+    throw new RangeError(`${owner}: backendName = ${JSON.stringify(backendName) ?? String(backendName)} is not allowed; allowed: a tfjs backend name such as 'cpu', 'wasm', 'webgpu'`);
   }
-  return Object.prototype.hasOwnProperty.call(ROOT_EXECUTOR_BY_BACKEND, backendName) ? ROOT_EXECUTOR_BY_BACKEND[backendName] : 'host-float64';
+  return Object.prototype.hasOwnProperty.call(ROOT_PLACEMENT_BY_BACKEND, backendName) ? ROOT_PLACEMENT_BY_BACKEND[backendName] : 'host-float64';
+}
+
+/** The one placement rule: where rootExecutor 'auto' computes the roots on the tfjs backend `backendName` (see the module comment). */
+export function rootPlacementFor(backendName: string): RootPlacement {
+  return placementFor('rootPlacementFor', backendName);
 }
 
 /** What `ShampooOptions.rootExecutor` accepts. */
-export type RootExecutorChoice = 'auto' | RootExecutorKind | RootExecutor;
+export type RootExecutorChoice = 'auto' | RootPlacement | RootExecutor;
 
 /** Options of the executors 'auto' may build. */
 export interface AutoRootExecutorOptions {
@@ -74,22 +82,22 @@ export interface AutoRootExecutorOptions {
 
 /** An 'auto' executor: a RootExecutor that also tells what it chose. */
 export interface AutoRootExecutor extends RootExecutor {
-  /** The kind chosen at the last prepare() (init), or null before the first. */
-  readonly chosen: RootExecutorKind | null;
+  /** The placement chosen at the last prepare() (init), or null before the first. */
+  readonly chosen: RootPlacement | null;
   /** Resolves when the chosen executor's status reads have arrived (device-status.ts); at once for the host. */
   whenReady(): Promise<void>;
 }
 
-/** The built-in executor of a kind (see the module comment). */
-export function rootExecutorOfKind(kind: RootExecutorKind, options: AutoRootExecutorOptions = {}): RootExecutor {
-  if (kind === 'host-float64') return hostRootExecutor(options.host);
-  if (kind === 'device-float32') return deviceRootExecutor({ ...(options.eigenSweeps === undefined ? {} : { eigenSweeps: options.eigenSweeps }), ...options.device });
-  return invalidParameter('rootExecutorOfKind', 'kind', kind, ROOT_EXECUTOR_KINDS.map((k) => `'${k}'`).join(' or '));
+/** The built-in executor of a placement (see the module comment). */
+export function rootExecutorAt(placement: RootPlacement, options: AutoRootExecutorOptions = {}): RootExecutor {
+  if (placement === 'host-float64') return hostRootExecutor(options.host);
+  if (placement === 'device-float32') return deviceRootExecutor({ ...(options.eigenSweeps === undefined ? {} : { eigenSweeps: options.eigenSweeps }), ...options.device });
+  return invalidParameter('rootExecutorAt', 'placement', placement, ROOT_PLACEMENTS.map((k) => `'${k}'`).join(' or '));
 }
 
 /**
  * The executor behind rootExecutor 'auto': on prepare() (called by the transform's init)
- * it picks rootExecutorKindFor(backendName()) and delegates to that kind's executor from
+ * it picks rootPlacementFor(backendName()) and delegates to that placement's executor from
  * then on. Both executors are built (and their options validated) at construction, which
  * costs no tensors, and kept, so switching backends between inits does not rebuild them.
  * It accepts every task kind, since both choices run all of them.
@@ -97,11 +105,11 @@ export function rootExecutorOfKind(kind: RootExecutorKind, options: AutoRootExec
 export function autoRootExecutor(options: AutoRootExecutorOptions = {}): AutoRootExecutor {
   const backendName = options.backendName ?? (() => tf.getBackend());
   if (typeof backendName !== 'function') invalidParameter('autoRootExecutor', 'backendName', backendName, 'a function () => string');
-  const executors = new Map(ROOT_EXECUTOR_KINDS.map((kind) => [kind, rootExecutorOfKind(kind, options)] as const));
-  let chosen: RootExecutorKind | null = null;
+  const executors = new Map(ROOT_PLACEMENTS.map((placement) => [placement, rootExecutorAt(placement, options)] as const));
+  let chosen: RootPlacement | null = null;
   let current: RootExecutor | null = null;
   const choose = (): RootExecutor => {
-    chosen = rootExecutorKindFor(backendName());
+    chosen = rootPlacementFor(backendName());
     current = executors.get(chosen) as RootExecutor;
     return current;
   };
@@ -136,7 +144,7 @@ export function autoRootExecutor(options: AutoRootExecutorOptions = {}): AutoRoo
 
 /** Throws a RangeError naming `owner`, 'rootExecutor' and the value unless it is a RootExecutorChoice. */
 export function checkRootExecutorChoice(owner: string, choice: unknown): asserts choice is RootExecutorChoice {
-  if (choice === 'auto' || (ROOT_EXECUTOR_KINDS as readonly unknown[]).includes(choice)) return;
+  if (choice === 'auto' || (ROOT_PLACEMENTS as readonly unknown[]).includes(choice)) return;
   const e = choice as Partial<RootExecutor> | null;
   if (e !== null && typeof e === 'object' && typeof e.submit === 'function' && typeof e.collect === 'function') return;
   invalidParameter(owner, 'rootExecutor', choice, "a RootExecutor { name, delay, kinds, submit, collect }, or 'auto', 'host-float64', 'device-float32'");
@@ -147,6 +155,6 @@ export function resolveRootExecutor(choice: RootExecutorChoice | undefined, owne
   const c = choice ?? 'auto';
   checkRootExecutorChoice(owner, c);
   if (c === 'auto') return autoRootExecutor();
-  if (typeof c === 'string') return rootExecutorOfKind(c);
+  if (typeof c === 'string') return rootExecutorAt(c);
   return c;
 }
