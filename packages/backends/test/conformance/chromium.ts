@@ -30,13 +30,11 @@ export async function bundlePage(): Promise<string> {
     configFile: false,
     logLevel: 'warn',
     resolve: {
-      alias: {
-        '@shampoo-ts/backends': join(packageRoot, 'src', 'index.ts'),
-        '@shampoo-ts/core': join(repoRoot, 'packages', 'core', 'src', 'index.ts'),
-        '@shampoo-ts/linalg': join(repoRoot, 'packages', 'linalg', 'src', 'index.ts'),
-        '@shampoo-ts/grafting': join(repoRoot, 'packages', 'grafting', 'src', 'index.ts'),
-        '@shampoo-ts/shampoo': join(repoRoot, 'packages', 'shampoo', 'src', 'index.ts'),
-      },
+      // '@shampoo-ts/x' -> packages/x/src/index.ts, a subpath '@shampoo-ts/x/y' -> packages/x/src/y.ts.
+      alias: ['backends', 'core', 'linalg', 'grafting', 'shampoo'].flatMap((name) => [
+        { find: new RegExp(`^@shampoo-ts/${name}$`), replacement: join(repoRoot, 'packages', name, 'src', 'index.ts') },
+        { find: new RegExp(`^@shampoo-ts/${name}/([a-z-]+)$`), replacement: join(repoRoot, 'packages', name, 'src', '$1.ts') },
+      ]),
     },
     build: {
       outDir,
