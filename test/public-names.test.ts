@@ -30,6 +30,18 @@ describe('the public names in docs/architecture.md', () => {
     expect([...listed.keys()].sort()).toEqual(entries.sort());
   });
 
+  it('every subpath entry point resolves to its source where the packages run from sources (type checks, worker threads)', () => {
+    const subpaths = [...listed.keys()].filter((entry) => entry.split('/').length === 3);
+    expect(subpaths.length).toBeGreaterThan(0);
+    for (const config of ['tsconfig.test.base.json', 'packages/distributed/tsconfig.source.json']) {
+      const paths = (JSON.parse(readFileSync(join(root, config), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths;
+      for (const entry of subpaths) {
+        const [, pkg, sub] = entry.split('/');
+        expect(paths[entry]?.[0]?.replace(/^\.\.?\//, '').replace(/^packages\//, '').replace(/^\.\.\//, ''), `${config}: ${entry}`).toBe(`${pkg}/src/${sub}.ts`);
+      }
+    }
+  });
+
   it('are exactly the names each entry point exports', () => {
     const files = [...listed.keys()].map(sourceOf);
     const program = ts.createProgram(files, {
