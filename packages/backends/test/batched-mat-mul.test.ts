@@ -7,12 +7,8 @@ import { hostFloat, maxRelativeError, runOn, type HostTensor } from './backend-s
 /** float32 sums of at most a few hundred products of values in [-1, 1]. */
 const TOLERANCE = 1e-4;
 
-// tfjs-backend-wasm's own BatchMatMul, captured before useBackend wraps it (for the speed test).
-let shipped: tf.KernelConfig;
-
 beforeAll(async () => {
   await import('@tensorflow/tfjs-backend-wasm');
-  shipped = { ...tf.getKernel('BatchMatMul', 'wasm') };
   await useBackend('wasm');
   await tf.setBackend('cpu');
 });
@@ -268,5 +264,3 @@ describe('batched BatchMatMul on wasm (slice by slice on XNNPACK)', () => {
   });
 });
 
-describe('batched BatchMatMul on wasm: speed', () => {
-});
