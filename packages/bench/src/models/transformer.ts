@@ -51,7 +51,7 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 
 /** The additive causal mask M: [T, T], 0 on and below the diagonal, -1e9 above. */
 export function causalMask(t: number): tf.Tensor2D {
-  return tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([t, t]), -1, 0)), -1e9) as tf.Tensor2D);
+  return tf.tidy(() => tf.mul(tf.sub(tf.linalg.bandPart(tf.ones([t, t]), -1, 0), 1), 1e9) as tf.Tensor2D);
 }
 
 export function transformer(c: TransformerConfig): Model {
