@@ -145,6 +145,8 @@ describe('runProtocol on a small problem', () => {
     expect(r.targetLoss).toBe(Math.max(...adamwRuns.map((x) => x.curve.evals.at(-1)?.testLoss as number)));
     expect(adamwRuns.every((x) => x.summary.stepsToTarget !== null)).toBe(true);
     expect(r.ratios.find((x) => x.optimizer === 'adamw')?.stepsRatio?.values).toEqual([1, 1]);
+    // AdamW's grid points are read against that target too (none 'reached' it at step 0).
+    for (const g of r.grid.filter((x) => x.optimizer === 'adamw')) expect(g.summary.stepsToTarget === null || g.summary.stepsToTarget > 0).toBe(true);
     // One grid: every optimizer ran every lr of the final grid, which holds the initial one.
     expect(r.lrGrid).toEqual(expect.arrayContaining([3e-3, 1e-2]));
     for (const name of o.optimizers) expect(r.grid.filter((g) => g.optimizer === name).map((g) => g.lr).sort()).toEqual([...r.lrGrid].sort());

@@ -213,9 +213,11 @@ export async function runProtocol(o: ProtocolOptions): Promise<ProtocolResult> {
   let lrGrid = [...new Set(o.lrGrid)].sort((a, b) => a - b);
   const grid: GridPoint[] = [];
   const chosenLr: Partial<Record<OptimizerName, number>> = {};
+  const baselineGridRuns: RunResult[] = [];
   const tune = async (name: OptimizerName, lrs: readonly number[], target: number): Promise<void> => {
     for (const lr of lrs) {
       const run = await oneRun(o, spec(o, name, lr), o.tuneSeed, target, Number.isFinite(target), `lr ${lr}`);
+      if (name === o.baseline) baselineGridRuns.push(run);
       grid.push({ optimizer: name, lr, summary: summarize([run], run.label)[0] });
     }
   };
@@ -240,6 +242,8 @@ export async function runProtocol(o: ProtocolOptions): Promise<ProtocolResult> {
   const curves = new Map<string, RunResult>();
   for (const seed of o.seeds) curves.set(`${o.baseline}/${seed}`, await oneRun(o, spec(o, o.baseline, chosenLr[o.baseline] as number), seed, untargeted, false, `seed ${seed}`));
   const targetLoss = o.targetLoss ?? targetFromBaseline(o.seeds.map((s) => lastLoss(curves.get(`${o.baseline}/${s}`) as RunResult)));
+  // the baseline's grid points, re-read against the target now fixed
+  grid.forEach((g, i) => (grid[i] = { ...g, summary: summarize([withTarget(baselineGridRuns[i], targetLoss)], optimizerLabel(o.baseline))[0] }));
   o.log(`target test loss ${targetLoss}${o.targetLoss === undefined ? ` (the worst final loss of ${optimizerLabel(o.baseline)}'s ${o.seeds.length} seed(s))` : ''}`);
 
   // 3. the others' lrs, widening the shared grid past an edge
@@ -252,7 +256,7 @@ export async function runProtocol(o: ProtocolOptions): Promise<ProtocolResult> {
     const more = widening(lrGrid, others.map((n) => chosenLr[n] as number));
     if (more.length === 0) break;
     lrGrid = [...lrGrid, ...more].sort((a, b) => a - b);
-    for (const name of o.optimizers) await tune(name, more, name === o.baseline ? untargeted : targetLoss);
+    for (const name of o.optimizers) await tune(name, more, targetLoss);
     for (const name of others) chosenLr[name] = chooseLr(pointsOf(name));
   }
   for (const name of others) o.log(`${optimizerLabel(name)}: lr ${chosenLr[name]} chosen from [${lrGrid.join(', ')}]`);
