@@ -5,7 +5,7 @@ import { disposeTree, valueAndGrad } from '@shampoo-ts/core';
 import { causalMask, gelu, layerNorm, transformer, type TransformerConfig } from '../src/models/transformer.js';
 import { initParams, modelLoss, parameterCount, type Params } from '../src/models/model.js';
 import { TextSequences } from '../src/data/text-sequences.js';
-import { makeLearner } from '../src/train/optimizers.js';
+import { makeLearner, makeTransform } from '../src/train/optimizers.js';
 
 const tiny: TransformerConfig = { vocab: 7, context: 5, layers: 2, dModel: 8, heads: 2, fusedQkv: false };
 const text = Uint8Array.from({ length: 200 }, (_, i) => (i * i + 3 * i) % 7);
@@ -134,5 +134,27 @@ describe('transformer model', () => {
       disposeTree(p as never);
     }
     tf.dispose([b.x, b.y]);
+  });
+
+  it("Muon follows its recipe: embeddings and the read-out get AdamW, the blocks' matrices Newton-Schulz", () => {
+    const model = transformer(tiny);
+    expect(['embed/token', 'embed/position', 'out/kernel', 'block0/norm1/gain', 'block0/mlpUp/bias'].some((p) => model.hiddenMatrix?.(p))).toBe(false);
+    expect(['block0/attention/query', 'block1/attention/output', 'block0/mlpUp/kernel', 'block1/mlpDown/kernel'].every((p) => model.hiddenMatrix?.(p))).toBe(true);
+    const p = initParams(model, 5);
+    const b = new TextSequences(text, 5, 7).batch([0, 4, 8]);
+    const { loss, grads } = valueAndGrad((q: Params) => modelLoss(model, q, b.x, b.y), p);
+    const lr = 0.01;
+    // AdamW's first step is -lr g / (|g| + eps): every nonzero entry moves by lr. Newton-Schulz's is not elementwise.
+    const allLr = (u: tf.Tensor) => Array.from(u.dataSync()).filter((v) => v !== 0).every((v) => Math.abs(Math.abs(v) - lr) < 1e-4 * lr);
+    for (const [withModel, embedIsAdam] of [[true, true], [false, false]] as const) {
+      const tx = makeTransform({ name: 'muon', lr, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 64 }, withModel ? model : undefined);
+      const state = tx.init(p);
+      const [u, next] = tx.update(grads, state, p);
+      const up = u as unknown as Params;
+      expect(allLr(up.embed.token)).toBe(embedIsAdam);
+      expect(allLr(up['block0/attention'].query)).toBe(false);
+      disposeTree([u, next, state] as never);
+    }
+    disposeTree([p, grads, loss, b.x, b.y] as never);
   });
 });

@@ -29,6 +29,11 @@ export interface Model {
   readonly loss?: (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar;
   /** False when arg-max accuracy means nothing (evaluations then report NaN); default true. */
   readonly classifies?: boolean;
+  /**
+   * Which parameters (by path, e.g. 'block0/attention/query') are hidden-layer matrices,
+   * the ones Muon orthogonalizes (the rest get its AdamW); default: every 2-D parameter.
+   */
+  readonly hiddenMatrix?: (path: string) => boolean;
 }
 
 /** Number of parameters of a model. */

@@ -74,6 +74,8 @@ export function transformer(c: TransformerConfig): Model {
     description: `char transformer: ${L} pre-LN blocks, d ${d}, ${H} heads, context ${T}, GELU MLP ${4 * d}, ${c.fusedQkv ? 'fused QKV' : 'separate Q, K, V, O'}`,
     shapes,
     forwardFlopsPerExample: 2 * T * (V * d + L * 12 * d * d + d * V) + L * 4 * T * T * d,
+    // Muon's recipe: embeddings and the read-out go to AdamW, the blocks' matrices to Newton-Schulz.
+    hiddenMatrix: (path) => path.startsWith('block') && !path.includes('/norm') && !path.endsWith('bias'),
     logits(p: Params, x: tf.Tensor): tf.Tensor2D {
       return tf.tidy(() => {
         const b = x.shape[0];

@@ -8,7 +8,8 @@
  *   SOAP    : soap(lr, its paper's betas [0.95, 0.95], eps 1e-8, roots (one warm-started
  *             QR step) every 10 steps, decoupled weight decay wd, maxPreconditionerDim).
  *   Muon    : muon(lr, momentum 0.95 Nesterov, 5 Newton-Schulz steps, weight decay wd) on
- *             the 2-D parameters, AdamW (lr, wd) on the rest.
+ *             the model's hidden matrices (Model.hiddenMatrix; default every 2-D
+ *             parameter), AdamW (lr, wd) on the rest.
  *   tf.train.adam : tfjs's own Adam (b1 0.9, b2 0.999, eps 1e-8; no weight decay).
  * A schedule (decaySteps, warmupSteps) multiplies every optimizer's update at step t by
  *   m(t) = t / W for t < W, then (1 + cos(pi (t - W) / (T - W))) / 2   (core's warmupCosineDecay, 0 -> 1 -> 0),
@@ -88,7 +89,7 @@ export function scheduleMultiplier(spec: OptimizerSpec): Schedule | undefined {
 }
 
 /** The transform at the constant peak lr, before any schedule. */
-function constantTransform(spec: OptimizerSpec): GradientTransformation {
+function constantTransform(spec: OptimizerSpec, model?: Model): GradientTransformation {
   const wd = spec.weightDecay;
   switch (spec.name) {
     case 'shampoo':
@@ -98,7 +99,10 @@ function constantTransform(spec: OptimizerSpec): GradientTransformation {
     case 'soap':
       return soap({ lr: spec.lr, weightDecay: wd, weightDecayType: 'decoupled', maxPreconditionerDim: spec.maxPreconditionerDim, rootExecutor: hostRootExecutor() }) as GradientTransformation;
     case 'muon':
-      return muon({ lr: spec.lr, weightDecay: wd, adam: { weightDecay: wd } });
+      return muon({
+        lr: spec.lr, weightDecay: wd, adam: { weightDecay: wd },
+        ...(model?.hiddenMatrix === undefined ? {} : { isMatrixParam: (path: string, leaf: tf.Tensor) => leaf.rank === 2 && (model.hiddenMatrix as (p: string) => boolean)(path) }),
+      });
     default:
       throw new RangeError(`makeTransform: optimizer '${spec.name}' is not a shampoo-ts transform; allowed: 'shampoo', 'adamw', 'soap', 'muon'`);
   }
@@ -106,11 +110,12 @@ function constantTransform(spec: OptimizerSpec): GradientTransformation {
 
 /**
  * The shampoo-ts transform of a spec: the optimizer at its peak lr, then, with a
- * schedule, chain(optimizer, scaleBySchedule(m)): u'_t = m(t) u_t.
+ * schedule, chain(optimizer, scaleBySchedule(m)): u'_t = m(t) u_t. With a model, Muon
+ * orthogonalizes only the model's hidden matrices (Model.hiddenMatrix).
  */
-export function makeTransform(spec: OptimizerSpec): GradientTransformation {
+export function makeTransform(spec: OptimizerSpec, model?: Model): GradientTransformation {
   const m = scheduleMultiplier(spec);
-  const tx = constantTransform(spec);
+  const tx = constantTransform(spec, model);
   return m === undefined ? tx : (chain(tx, scaleBySchedule(m)) as GradientTransformation);
 }
 
@@ -120,5 +125,5 @@ export function makeLearner(spec: OptimizerSpec, model: Model, params: Params): 
     const m = scheduleMultiplier(spec);
     return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8), m === undefined ? undefined : (t) => spec.lr * m(t));
   }
-  return transformLearner(model, params, makeTransform(spec));
+  return transformLearner(model, params, makeTransform(spec, model));
 }
