@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../src/data/dataset.js';
 import { mlp } from '../src/models/mlp.js';
-import { gridEdge, halfDecade, halfDecadeGrid, halfDecadeIndex, widening } from '../src/train/lr-grid.js';
+import { DEFAULT_LR_GRID, gridEdge, halfDecade, halfDecadeGrid, halfDecadeIndex, widening } from '../src/train/lr-grid.js';
 import { chooseLrByFinalLoss, runProtocol, seedRatios, targetFromBaseline, withTarget, type GridPoint } from '../src/train/protocol.js';
 import { interleavedStepMs } from '../src/train/interleaved-steps.js';
 import type { Learner } from '../src/train/learner.js';
@@ -16,6 +16,7 @@ describe('half-decade lr grid', () => {
   it('known answers: 10^(k/2) to one digit, and the grid between two rates', () => {
     expect([-8, -7, -6, -5, -4, -3, -2].map(halfDecade)).toEqual([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]);
     expect(halfDecadeGrid(3e-4, 3e-2)).toEqual([3e-4, 1e-3, 3e-3, 1e-2, 3e-2]);
+    expect(DEFAULT_LR_GRID).toEqual([3e-4, 1e-3, 3e-3, 1e-2, 3e-2]);
     expect(halfDecadeIndex(3e-3)).toBe(-5);
     expect(() => halfDecadeIndex(0)).toThrow(/lr = 0 is not allowed; allowed: a finite number > 0/);
     expect(() => halfDecadeGrid(1e-2, 1e-3)).toThrow(/lo = 0.01 is not allowed; allowed: lo <= hi/);

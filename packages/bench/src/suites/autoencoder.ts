@@ -12,6 +12,7 @@ import { loadMnist } from '../data/mnist.js';
 import { Dataset } from '../data/dataset.js';
 import { autoencoder, HINTON_AUTOENCODER_WIDTHS } from '../models/autoencoder.js';
 import { protocolSuite } from '../train/protocol-suite.js';
+import { DEFAULT_LR_GRID } from '../train/lr-grid.js';
 import { numberListFlag } from '../util/flag-values.js';
 
 /**
@@ -22,7 +23,6 @@ import { numberListFlag } from '../util/flag-values.js';
  */
 export const AUTOENCODER_WIDTHS = [784, 256, 128, 64, 30] as const;
 export const AUTOENCODER_QUICK_WIDTHS = [784, 32, 16, 8] as const;
-export const AUTOENCODER_LR_GRID = [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] as const;
 
 /** The digits as reconstruction examples: input and target are the same 784 pixels in [0, 1]. */
 export function reconstructionSet(digits: Dataset): Dataset {
@@ -33,7 +33,7 @@ export const suite = protocolSuite({
   name: 'autoencoder',
   title: 'MNIST deep autoencoder',
   defaults: {
-    steps: 300, batchSize: 64, seeds: 3, lrs: AUTOENCODER_LR_GRID, evalEvery: 20,
+    steps: 300, batchSize: 64, seeds: 3, lrs: DEFAULT_LR_GRID, evalEvery: 20,
     preconditionFrequency: 20, maxPreconditionerDim: 256, weightDecay: 0,
   },
   quick: {

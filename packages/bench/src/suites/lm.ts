@@ -11,15 +11,15 @@ import { BROWN_VOCAB, loadBrown } from '../data/brown.js';
 import { TextWindows } from '../data/text-windows.js';
 import { charMlp } from '../models/char-mlp.js';
 import { protocolSuite } from '../train/protocol-suite.js';
+import { DEFAULT_LR_GRID } from '../train/lr-grid.js';
 
 export const LM_CONTEXT = 16;
-export const LM_LR_GRID = [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] as const;
 
 export const suite = protocolSuite({
   name: 'lm',
   title: 'Brown char LM',
   defaults: {
-    steps: 400, batchSize: 256, seeds: 3, lrs: LM_LR_GRID, evalEvery: 20,
+    steps: 400, batchSize: 256, seeds: 3, lrs: DEFAULT_LR_GRID, evalEvery: 20,
     preconditionFrequency: 20, maxPreconditionerDim: 256, weightDecay: 1e-4,
   },
   quick: {

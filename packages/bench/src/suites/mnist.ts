@@ -11,8 +11,8 @@ import { loadMnist } from '../data/mnist.js';
 import { convnet } from '../models/convnet.js';
 import { DEMO_DEFAULTS } from '../demo/config.js';
 import { protocolSuite } from '../train/protocol-suite.js';
+import { DEFAULT_LR_GRID } from '../train/lr-grid.js';
 
-export const MNIST_LR_GRID = [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] as const;
 
 export const suite = protocolSuite({
   name: 'mnist',
@@ -21,7 +21,7 @@ export const suite = protocolSuite({
     steps: DEMO_DEFAULTS.steps,
     batchSize: DEMO_DEFAULTS.batchSize,
     seeds: 3,
-    lrs: MNIST_LR_GRID,
+    lrs: DEFAULT_LR_GRID,
     evalEvery: DEMO_DEFAULTS.evalEvery,
     preconditionFrequency: DEMO_DEFAULTS.preconditionFrequency,
     maxPreconditionerDim: DEMO_DEFAULTS.maxPreconditionerDim,

@@ -13,19 +13,19 @@ import { BROWN_VOCAB, loadBrown } from '../data/brown.js';
 import { TextSequences } from '../data/text-sequences.js';
 import { transformer, type TransformerConfig } from '../models/transformer.js';
 import { protocolSuite } from '../train/protocol-suite.js';
+import { DEFAULT_LR_GRID } from '../train/lr-grid.js';
 import { intFlag } from '../util/flag-values.js';
 
 /** The full run's model (1/16 of the example size: see docs/benchmarks.md). */
 export const TRANSFORMER_FULL = { layers: 2, dModel: 64, heads: 4, context: 32 } as const;
 /** The quick run's model. */
 export const TRANSFORMER_QUICK = { layers: 1, dModel: 16, heads: 2, context: 8 } as const;
-export const TRANSFORMER_LR_GRID = [3e-4, 1e-3, 3e-3, 1e-2, 3e-2] as const;
 
 export const suite = protocolSuite({
   name: 'transformer',
   title: 'Brown char transformer',
   defaults: {
-    steps: 300, batchSize: 16, seeds: 3, lrs: TRANSFORMER_LR_GRID, evalEvery: 20,
+    steps: 300, batchSize: 16, seeds: 3, lrs: DEFAULT_LR_GRID, evalEvery: 20,
     preconditionFrequency: 20, maxPreconditionerDim: 256, weightDecay: 1e-4,
   },
   quick: {

@@ -44,3 +44,6 @@ export function widening(grid: readonly number[], bests: readonly number[]): num
   }
   return [...add].filter((x) => !sorted.includes(x)).sort((x, y) => x - y);
 }
+
+/** The suites' starting grid, 3e-4 .. 3e-2 (five half-decades; widened as needed). */
+export const DEFAULT_LR_GRID: readonly number[] = halfDecadeGrid(3e-4, 3e-2);
