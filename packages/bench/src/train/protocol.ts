@@ -180,7 +180,7 @@ async function oneRun(o: ProtocolOptions, s: OptimizerSpec, seed: number, target
       label, model: o.model, learner, train: o.train, test: o.test, steps: o.steps, batchSize: o.batchSize, seed,
       evalEvery: o.evalEvery, targetLoss, stopAtTarget, onStep: (k, loss, sec) => bar.update(k, loss, sec),
     });
-    bar.finish(run.target ? `target at step ${run.target.step}` : Number.isFinite(targetLoss) ? 'target not reached' : 'done');
+    bar.finish(!Number.isFinite(targetLoss) ? 'done (no target yet)' : run.target ? `target at step ${run.target.step}` : 'target not reached');
     return run;
   } finally {
     learner.dispose();
