@@ -35,7 +35,11 @@ import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
 import { checkInFlight, emptyInFlight, nextInFlight, resubmitInFlight, submissionTracker } from './in-flight-roots.js';
-import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
+import { classicMomentum, filteredGradient, matchGraftingNormBatch } from './direction-steps.js';
+import { groupBlocksByShape } from './batched/block-groups.js';
+import { stackGroupInputs } from './batched/group-inputs.js';
+import { stackBlocks, stackOrNull, unstackBlocks } from './batched/stacking.js';
+import type { InFlightRoots } from './in-flight-roots.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
 import { consoleWarning } from './warnings.js';
@@ -111,8 +115,18 @@ export function decoupledWeightDecay(config: Pick<ShampooConfig, 'weightDecay' |
   return wd / peakLr;
 }
 
+/** How the engine runs its blocks (internal; the default is the one to use). */
+export interface BlockEngineMode {
+  /**
+   * true (default): blocks of one shape run as one group on stacked tensors; false: every
+   * block alone through the per-block variant steps (the oracle of the batching tests).
+   */
+  readonly batchBlocks?: boolean;
+}
+
 /** Builds the block engine; `owner` names the transform in error messages. */
-export function shampooBlockEngine(options: ShampooOptions, owner: string): ShampooBlockEngine {
+export function shampooBlockEngine(options: ShampooOptions, owner: string, mode: BlockEngineMode = {}): ShampooBlockEngine {
+  const batchBlocks = mode.batchBlocks ?? true;
   const config = resolveShampooConfig(options);
   const variant = makeVariant(config);
   const executor = resolveRootExecutor(options.rootExecutor, owner);
@@ -195,26 +209,47 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
       const bcFactors = factorBiasCorrection(step);
       const delay = inFlightSlots();
       const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
-
-      // Pass 1: statistics, grafting state, filtered gradient, root requests.
-      const requests: RootRequest[] = [];
-      const work = blocks.map(({ info, grad, param }) => {
+      const olds = blocks.map(({ info }) => {
         const old = state.blocks[info.key];
         if (!old || typeof old !== 'object') {
           invalidParameter(owner, `state.blocks['${info.key}']`, old, `the block state built by init for a block of shape [${info.shape.join(',')}]`);
         }
-        const G = config.weightDecayType === 'l2' && param ? tf.add(grad, tf.mul(param, config.weightDecay)) : grad;
-        const pre = factorStep ? variant.updateStatistics(info, old.preconditioner, G) : old.preconditioner;
-        const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
+        return old;
+      });
+
+      // Pass 1, per group of blocks of one shape, on [B, ...] stacks: statistics, grafting
+      // state, filtered gradient; per block: root requests, roots in flight.
+      const requests: RootRequest[] = [];
+      const pre: VariantState[] = new Array(blocks.length);
+      const own: (RootRequest[] | null)[] = new Array(blocks.length).fill(null);
+      const inFlight: (readonly InFlightRoots[] | null)[] = new Array(blocks.length).fill(null);
+      const groups = groupBlocksByShape(blocks.map((b) => b.info), batchBlocks).map((group) => {
+        const members = group.members.map((i) => blocks[i]);
+        const old = group.members.map((i) => olds[i]);
+        const stack = stackGroupInputs(members, config.weightDecayType === 'l2' ? config.weightDecay : 0);
+        const batched = variant.batched?.supports(group.shape) ? variant.batched : undefined;
+        const infos = members.map((m) => m.info);
+        if (factorStep) {
+          const states = old.map((o) => o.preconditioner);
+          const next = batched?.updateStatistics
+            ? batched.updateStatistics(infos, states, stack.G)
+            : infos.map((info, b) => variant.updateStatistics(info, states[b], stack.blockG()[b]));
+          group.members.forEach((i, b) => (pre[i] = next[b]));
+        } else {
+          group.members.forEach((i, b) => (pre[i] = old[b].preconditioner));
+        }
+        const graft = config.grafting ? config.grafting.accumulate(stackOrNull(old.map((o) => o.graft)), stack.G) : null;
         const { filtered, direction } =
-          config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
-        const own = rootStep ? variant.rootRequests(info, pre, bcFactors) : null;
-        if (own) requests.push(...own);
-        const inFlight = delay > 0 ? checkInFlight(owner, info.key, old.inFlight, delay, state.step, variant.rootRequests(info, old.preconditioner, 1)) : null;
-        return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
+          config.beta1 > 0 ? filteredGradient(stackBlocks(old.map((o) => o.filtered as tf.Tensor)), stack.G, config.beta1, config.beta3, bc1) : { filtered: null, direction: stack.G };
+        return { group, infos, old, stack, batched, graft, filtered, direction };
+      });
+      blocks.forEach(({ info }, i) => {
+        own[i] = rootStep ? variant.rootRequests(info, pre[i], bcFactors) : null;
+        if (own[i]) requests.push(...own[i]!);
+        if (delay > 0) inFlight[i] = checkInFlight(owner, info.key, olds[i].inFlight, delay, state.step, variant.rootRequests(info, olds[i].preconditioner, 1));
       });
       if (delay > 0) {
-        const inState = work.map((wk) => ({ key: wk.info.key, slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
+        const inState = blocks.map(({ info }, i) => ({ key: info.key, slots: inFlight[i]!, specsAt: (s: number) => variant.rootRequests(info, olds[i].preconditioner, factorBiasCorrection(s)) }));
         resubmitInFlight(owner, executor, submitted, step, inState);
       }
       if (rootStep) {
@@ -224,33 +259,41 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
       const byBlock = groupRootResults(executor.collect(step));
       submitted.forgetThrough(step - delay);
 
-      // Pass 2: install roots, precondition, graft, weight decay, momentum.
+      // Pass 2: install roots (per block); precondition, graft, weight decay, momentum (per group).
       const next: Record<string, BlockState> = {};
-      const directions = work.map((wk) => {
-        const { info, old } = wk;
-        let failures = old.failures;
-        let pre = wk.pre;
-        const results = byBlock.get(info.key);
-        if (results) {
-          const r = acceptRootResults(owner, info.key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
-          failures = r.failures;
-          pre = variant.install(info, pre, r.accepted);
-        }
-        pre = variant.afterRoots(info, pre, wk.G);
+      const directions: tf.Tensor[] = new Array(blocks.length);
+      for (const { group, infos, old, stack, batched, graft, filtered, direction } of groups) {
+        const states = group.members.map((i, b) => {
+          let failures = old[b].failures;
+          let p = pre[i];
+          const results = byBlock.get(infos[b].key);
+          if (results) {
+            const r = acceptRootResults(owner, infos[b].key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
+            failures = r.failures;
+            p = variant.install(infos[b], p, r.accepted);
+          }
+          return { failures, preconditioner: variant.afterRoots(infos[b], p, stack.blockG()[b]) };
+        });
         let p: tf.Tensor;
         if (graftOnly) {
-          p = config.grafting!.direction(wk.graft, wk.direction, step);
+          p = config.grafting!.direction(graft, direction, step);
         } else {
-          p = variant.precondition(info, pre, wk.direction, bc2);
-          if (config.grafting) p = matchGraftingNorm(p, config.grafting.direction(wk.graft, wk.direction, step));
+          const pres = states.map((s) => s.preconditioner);
+          p = batched?.precondition
+            ? batched.precondition(infos, pres, direction, bc2)
+            : stackBlocks(unstackBlocks(direction).map((d, b) => variant.precondition(infos[b], pres[b], d, bc2)));
+          if (config.grafting) p = matchGraftingNormBatch(p, config.grafting.direction(graft, direction, step));
         }
-        if (alpha !== 0 && wk.param) p = tf.add(p, tf.mul(wk.param, alpha));
+        if (alpha !== 0 && stack.W) p = tf.add(p, tf.mul(stack.W, alpha));
         let momentum: tf.Tensor | null = null;
-        if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
-        const block: BlockState = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
-        next[info.key] = wk.inFlight ? { ...block, inFlight: nextInFlight(wk.inFlight, step, wk.own, variant.rootRequests(info, pre, 1)) } : block;
-        return p;
-      });
+        if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, stackBlocks(old.map((o) => o.momentum as tf.Tensor)), config.momentum));
+        const [ps, grafts, filters, momenta] = [p, graft, filtered, momentum].map((x) => (x === null ? null : unstackBlocks(x)));
+        group.members.forEach((i, b) => {
+          directions[i] = ps![b];
+          const block: BlockState = { preconditioner: states[b].preconditioner, failures: states[b].failures, graft: grafts ? grafts[b] : null, filtered: filters ? filters[b] : null, momentum: momenta ? momenta[b] : null };
+          next[infos[b].key] = inFlight[i] ? { ...block, inFlight: nextInFlight(inFlight[i]!, step, own[i], variant.rootRequests(infos[b], block.preconditioner, 1)) } : block;
+        });
+      }
       return { directions, state: { step, blocks: next } };
     },
   };

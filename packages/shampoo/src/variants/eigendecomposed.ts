@@ -15,6 +15,8 @@ import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
+import { batchableOrder } from '../batched/batched-kronecker.js';
+import { factorStatisticsBatch } from '../batched/batched-statistics.js';
 import { inverseEigenPowers, type RankHandling } from './eigen-powers.js';
 
 type Maybe = readonly (tf.Tensor | null)[];
@@ -95,5 +97,6 @@ export function eigendecomposedVariant(settings: VariantSettings, options: Eigen
     precondition(block, state, direction) {
       return tf.tidy(() => contractEveryDim(direction, rootOps(block, state)));
     },
+    ...(options.kl ? {} : { batched: { supports: (shape: readonly number[]) => batchableOrder(shape.length), updateStatistics: factorStatisticsBatch(settings) } }),
   };
 }

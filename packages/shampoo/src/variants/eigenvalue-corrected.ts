@@ -20,6 +20,8 @@ import { initFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
+import { batchableOrder } from '../batched/batched-kronecker.js';
+import { factorStatisticsBatch } from '../batched/batched-statistics.js';
 
 type Maybe = readonly (tf.Tensor | null)[];
 
@@ -99,5 +101,6 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
         return rotate(tf.div(inBasis, tf.add(root, settings.epsilon)), vectors, true);
       });
     },
+    batched: { supports: (shape) => batchableOrder(shape.length), updateStatistics: factorStatisticsBatch(settings) },
   };
 }
