@@ -16,12 +16,20 @@ export interface GroupInputs {
   blockG(): readonly tf.Tensor[];
 }
 
-/** Stacks a group's inputs; `l2` is the 'l2' weight-decay coefficient (0 for none). */
+/**
+ * A group's inputs from its stacked gradient and parameter blocks; `l2` is the 'l2'
+ * weight-decay coefficient (0 for none); `gradBlocks` the gradient blocks one by one if at hand.
+ */
+export function groupInputs(grads: tf.Tensor, params: tf.Tensor | null, l2: number, gradBlocks: readonly tf.Tensor[] | null): GroupInputs {
+  const decayed = l2 !== 0 && params !== null;
+  const G = decayed ? tf.add(grads, tf.mul(params, l2)) : grads;
+  let blocks: readonly tf.Tensor[] | null = decayed ? null : gradBlocks;
+  return { G, W: params, blockG: () => (blocks ??= unstackBlocks(G)) };
+}
+
+/** Stacks a group's inputs from its blocks (see groupInputs). */
 export function stackGroupInputs(members: readonly BlockInput[], l2: number): GroupInputs {
   const grads = members.map((m) => m.grad);
   const W = members.some((m) => m.param !== null) ? stackBlocks(members.map((m) => m.param ?? tf.zerosLike(m.grad))) : null;
-  const decayed = l2 !== 0 && W !== null;
-  const G = decayed ? tf.add(stackBlocks(grads), tf.mul(W, l2)) : stackBlocks(grads);
-  let blocks: readonly tf.Tensor[] | null = decayed ? null : grads;
-  return { G, W, blockG: () => (blocks ??= unstackBlocks(G)) };
+  return groupInputs(stackBlocks(grads), W, l2, grads);
 }
