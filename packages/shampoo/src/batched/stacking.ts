@@ -9,8 +9,9 @@
  * B blocks copies the stack B times. Measured on this machine (wasm, a [40, 128, 128] stack,
  * median of 15 calls, 3 interleaved rounds): tf.unstack 192-239 ms, one gatherND per block
  * 5-19 ms, tf.stack 0.2-0.5 ms (packages/shampoo/test/batched-engine.test.ts has the
- * equivalence tests). On wasm each block is therefore one gatherND whose [...shape, 1]
- * index tensor gives the block's shape directly (no reshape).
+ * equivalence tests). On wasm the stack is therefore read once (the wasm backend's reads
+ * are synchronous copies out of its heap, as Slice's are) and each block written back as a
+ * new tensor: two copies of the stack in all, and no kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -20,36 +21,14 @@ export function stackBlocks(xs: readonly tf.Tensor[]): tf.Tensor {
   return tf.stack([...xs]);
 }
 
-const offsets = new Map<number, Int32Array>();
-
-/** 0, 1, ..., size - 1 (host data, cached per size). */
-function range(size: number): Int32Array {
-  let r = offsets.get(size);
-  if (!r) {
-    r = Int32Array.from({ length: size }, (_, k) => k);
-    offsets.set(size, r);
-  }
-  return r;
-}
-
-/** Block b of the flattened stack as one gatherND (see the module comment). */
-function gatherBlock(flat: tf.Tensor, b: number, shape: readonly number[], size: number): tf.Tensor {
-  const base = range(size);
-  const idx = new Int32Array(size);
-  for (let k = 0; k < size; k++) idx[k] = base[k] + b * size;
-  return tf.gatherND(flat, tf.tensor(idx, [...shape, 1], 'int32'));
-}
-
 /** The B tensors of a [B, ...shape] stack. */
 export function unstackBlocks(x: tf.Tensor): tf.Tensor[] {
   const shape = x.shape.slice(1);
   if (x.shape[0] === 1) return [tf.reshape(x, shape)];
   if (tf.getBackend() !== 'wasm') return tf.unstack(x);
-  return tf.tidy(() => {
-    const flat = tf.reshape(x, [-1]);
-    const size = shape.reduce((p, n) => p * n, 1);
-    return Array.from({ length: x.shape[0] }, (_, b) => gatherBlock(flat, b, shape, size));
-  });
+  const data = x.dataSync();
+  const size = shape.reduce((p, n) => p * n, 1);
+  return Array.from({ length: x.shape[0] }, (_, b) => tf.tensor(data.subarray(b * size, (b + 1) * size) as Float32Array, shape, x.dtype));
 }
 
 /** stackBlocks of the non-null entries, or null when every entry is null (they all are or none is). */
