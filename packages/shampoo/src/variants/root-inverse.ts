@@ -21,7 +21,7 @@ import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest, RootResult } from '../root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
-import { batchableOrder, batchedContractSymmetric } from '../batched/batched-kronecker.js';
+import { batchedContractSymmetric } from '../batched/batched-kronecker.js';
 import { factorStatisticsBatch, stackStateDim } from '../batched/batched-statistics.js';
 
 type Factors = readonly (tf.Tensor | null)[];
@@ -72,7 +72,7 @@ export function rootInverseVariant(settings: VariantSettings, kl = false): Shamp
       return contractSymmetric(direction, state.roots as Factors);
     },
     batched: {
-      supports: (shape) => batchableOrder(shape.length),
+      supports: () => true,
       ...(kl ? {} : { updateStatistics: factorStatisticsBatch(settings) }),
       precondition(blocks, states, direction) {
         return tf.tidy(() => batchedContractSymmetric(direction, blocks[0].shape.map((_, i) => stackStateDim(states, 'roots', i))));
