@@ -341,8 +341,9 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
       const groups = groupBlocksByShape(infos, batchBlocks);
       let plan = plans.get(key);
       if (!plan) plans.set(key, (plan = leafPlan(layouts, groups)));
-      const grads = leaves.map((x) => x.grad);
-      const params = needsParams ? leaves.map((x) => x.param!) : null;
+      // Each leaf flattened once for the gathers of all its groups.
+      const grads = leaves.map((x) => tf.reshape(x.grad, [-1]));
+      const params = needsParams ? leaves.map((x) => tf.reshape(x.param!, [-1])) : null;
       const runs = groups.map((group, g) => ({
         group,
         inputs: groupInputs(gatherGroup(plan!, g, group.shape, grads), params ? gatherGroup(plan!, g, group.shape, params) : null, l2, null),

@@ -48,7 +48,7 @@ const cache = new Map<string, Int32Array>();
  * The [k, 1] int32 indices into the flattened source (see the module comment); for a stack
  * of `count` matrices, the indices of each one in turn, offset by its start (b n^2 or b n(n+1)/2).
  */
-function indexTensor(kind: 'pack' | 'unpack', n: number, count = 1): tf.Tensor2D {
+function indexTensor(kind: 'pack' | 'unpack', n: number, count = 1): tf.Tensor {
   const key = `${kind}:${n}:${count}`;
   let data = cache.get(key);
   if (!data) {
@@ -60,7 +60,8 @@ function indexTensor(kind: 'pack' | 'unpack', n: number, count = 1): tf.Tensor2D
     for (let b = 0; b < count; b++) for (let k = 0; k < single.length; k++) data[b * single.length + k] = single[k] + b * stride;
     cache.set(key, data);
   }
-  return tf.tensor2d(data, [data.length, 1], 'int32');
+  // A stack's indices as [count, k, 1]: the gather's output is then [count, k] directly.
+  return count === 1 ? tf.tensor2d(data, [data.length, 1], 'int32') : tf.tensor3d(data, [count, data.length / count, 1], 'int32');
 }
 
 /** Upper triangle of a symmetric n x n tensor as a 1-D tensor of n(n+1)/2 entries. */
@@ -76,5 +77,6 @@ export function unpackSymmetricTensor(packed: tf.Tensor, n: number): tf.Tensor {
 /** packSymmetricTensor of every matrix of a [B, n, n] stack: [B, n(n+1)/2], one gatherND. */
 export function packSymmetricBatch(full: tf.Tensor, n: number): tf.Tensor {
   const count = full.shape[0];
-  return tf.tidy(() => tf.reshape(tf.gatherND(tf.reshape(full, [-1]), indexTensor('pack', n, count)), [count, packedLength(n)]));
+  if (count === 1) return tf.tidy(() => tf.reshape(packSymmetricTensor(full, n), [1, packedLength(n)]));
+  return tf.tidy(() => tf.gatherND(tf.reshape(full, [-1]), indexTensor('pack', n, count)));
 }

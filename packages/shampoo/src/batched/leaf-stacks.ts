@@ -56,10 +56,10 @@ export function leafPlan(layouts: readonly BlockLayout[], groups: readonly Block
   return { sources, assembly };
 }
 
-/** The [B_g, ...shape] stack of group `g`'s blocks of the leaves `xs` (of the planned layouts). */
-export function gatherGroup(plan: LeafPlan, g: number, shape: readonly number[], xs: readonly tf.Tensor[]): tf.Tensor {
+/** The [B_g, ...shape] stack of group `g`'s blocks of the FLATTENED leaves `flat` (of the planned layouts). */
+export function gatherGroup(plan: LeafPlan, g: number, shape: readonly number[], flat: readonly tf.Tensor[]): tf.Tensor {
   return tf.tidy(() => {
-    const parts = plan.sources[g].map((s) => tf.gatherND(tf.reshape(xs[s.leaf], [-1]), tf.tensor(s.indices, [s.count, ...shape, 1], 'int32')));
+    const parts = plan.sources[g].map((s) => tf.gatherND(flat[s.leaf], tf.tensor(s.indices, [s.count, ...shape, 1], 'int32')));
     return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
   });
 }
