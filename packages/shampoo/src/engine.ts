@@ -4,7 +4,9 @@
  * benchmarks) and for writing variants or executors. Less stable than the main entry point.
  */
 // The block engine: blocking, per-block state, the step.
-export { shampooBlockEngine, blockKey, decoupledWeightDecay, type BlockInput, type BlockState, type ShampooBlockEngine } from './block-engine.js';
+export {
+  shampooBlockEngine, blockKey, decoupledWeightDecay, type BlockEngineMode, type BlockInput, type BlockState, type LeafInput, type ShampooBlockEngine,
+} from './block-engine.js';
 export { blockLayout, splitBlocks, assembleBlocks, type BlockLayout, type BlockSpec } from './blocking/layout.js';
 export { mergeSmallDims } from './blocking/merge-small-dims.js';
 export { afterShampooDirection } from './aliases.js';
@@ -17,7 +19,7 @@ export { ROOT_SOLVER_KEYS } from './root-solver.js';
 
 // Variants: what the engine asks of a preconditioner family.
 export { makeVariant, NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
-export type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './variants/types.js';
+export type { BatchedVariantSteps, BlockInfo, ShampooVariant, VariantSettings, VariantState } from './variants/types.js';
 
 // Executors, assembled: placement internals, transfers, the delay line, the outcome check.
 export { resolveRootExecutor, checkRootExecutorChoice, rootExecutorAt, ROOT_PLACEMENTS, ROOT_PLACEMENT_BY_BACKEND } from './executors/placement.js';
