@@ -27,6 +27,7 @@ export * from './block-engine.js';
 export type { InFlightRoots } from './in-flight-roots.js';
 export { scaleByShampoo } from './scale-by-shampoo.js';
 export * from './aliases.js';
+export { afterShampooDirection, shampooRecipe } from './recipe.js';
 export * from './iterate-averaging.js';
 export * from './device-executor.js';
 export * from './device-eigen.js';
