@@ -6,6 +6,7 @@ export * from './state-tree.js';
 export * from './state-subset.js';
 export * from './per-param.js';
 export * from './validate.js';
+export * from './option-error.js';
 export * from './check-gradients.js';
 
 // Combinators
