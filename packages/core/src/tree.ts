@@ -40,7 +40,8 @@ function describe(x: unknown): string {
   return x === null ? 'null' : typeof x;
 }
 
-function pathLabel(path: string): string {
+/** The one path formatter of messages: `pathLabel('a/b') === "'a/b'"`, `pathLabel('') === '<root>'`. */
+export function pathLabel(path: string): string {
   return path === '' ? '<root>' : `'${path}'`;
 }
 

@@ -14,7 +14,7 @@
  * Typed arrays survive `structuredClone`, `postMessage`, IndexedDB and `v8.serialize`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isTensor, joinPath } from '../tree.js';
+import { isTensor, joinPath, pathLabel } from '../tree.js';
 
 /** The version written by `saveCheckpoint`; `loadCheckpoint` accepts exactly this one. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -58,11 +58,6 @@ export const DATA_TYPES: Readonly<Record<CheckpointDtype, { new (src: ArrayLike<
   int32: Int32Array,
   bool: Uint8Array,
 };
-
-/** A path as messages print it: `'a/b'`, or `<root>` for the empty path. */
-export function pathLabel(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
-}
 
 /** A node of a walked state with its value. */
 export type WalkedNode = { path: string; kind: NodeKind; value: unknown };

@@ -3,7 +3,7 @@
  * These read values with `dataSync()` (fine on cpu and wasm; on webgpu read in a test only).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { firstStructureDifference, leavesWithPaths, type TensorTree } from '@shampoo-ts/core';
+import { firstStructureDifference, leavesWithPaths, pathLabel, type TensorTree } from '@shampoo-ts/core';
 
 /** Result of a comparison: `ok`, and a message naming the worst place when not ok. */
 export interface Check {
@@ -98,10 +98,6 @@ export function expectTreesClose(actual: TensorTree, expected: TensorTree, tol: 
     const r = tensorsClose(leaf, exp[i][1], t);
     if (!r.ok) throw new Error(`trees differ at ${pathLabel(path)}: ${r.message}`);
   });
-}
-
-function pathLabel(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
 }
 
 function bits(t: tf.Tensor): ArrayLike<number> {
