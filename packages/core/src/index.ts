@@ -8,6 +8,7 @@ export * from './per-param.js';
 export * from './validate.js';
 export * from './option-error.js';
 export * from './check-gradients.js';
+export * from './bias-correction.js';
 
 // Combinators
 export * from './combinators/identity.js';

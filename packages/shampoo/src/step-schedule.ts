@@ -13,10 +13,8 @@ export function isRootStep(step: number, start: number, preconditionFrequency: n
   return step === start || (step > start && step % preconditionFrequency === 0);
 }
 
-/** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1). */
-export function emaBiasCorrection(beta: number, step: number, enabled: boolean): number {
-  return enabled && beta < 1 ? 1 - beta ** step : 1;
-}
+/** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1); core's biasCorrection. */
+export { biasCorrection as emaBiasCorrection } from '@shampoo-ts/core';
 
 /** True when the factor matrices are updated on this step: (step - 1) % k == 0. */
 export function isFactorUpdateStep(step: number, factorUpdateFrequency: number): boolean {

@@ -22,7 +22,7 @@
  * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, tidyState, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
 import { assembleBlocks, shampooBlockEngine, type BlockInput, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
@@ -135,7 +135,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         worldSize,
       );
       const mine = plan.ownedKeys[comm.rank];
-      const shampoo = tf.tidy(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)) as unknown as tf.TensorContainer) as unknown as ShampooState;
+      const shampoo = tidyState(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)));
       return { rank: comm.rank, size: comm.size, shampoo };
     },
 
@@ -147,7 +147,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
       const gradLeaves = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...tensorsIn(updates), ...tensorsIn(params ?? null)];
       const step = (state.shampoo?.step ?? 0) + 1;
-      const result = tf.tidy(() => {
+      const result = tidyState((): { out: TensorTree; shampoo: ShampooState } => {
         let innerState: ShampooState | undefined;
         // 1. Gradients averaged over ranks (a length mismatch fails on every rank).
         const grads = average ? averageOverRanks(comm, gradLeaves) : gradLeaves.map(([, g]) => g);
@@ -202,8 +202,8 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         });
         let i = 0;
         const out = treeMap(() => perLeaf[i++], updates);
-        return { out, shampoo: innerState! } as unknown as tf.TensorContainer;
-      }) as unknown as { out: TensorTree; shampoo: ShampooState };
+        return { out, shampoo: innerState! };
+      });
       const owned = ownTensors(result, inputs);
       return [owned.out, { rank: comm.rank, size: comm.size, shampoo: owned.shampoo }];
     },
