@@ -1,5 +1,5 @@
 /**
- * The hyperparameters of algorithm.md section 1, their defaults and their validation.
+ * The hyperparameters (docs/algorithms.md#shampoo-defaults), their defaults and their validation.
  * Every invalid value is rejected at construction with a RangeError naming the parameter,
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
@@ -18,10 +18,10 @@ import { descentOverrides } from './descent-settings.js';
 import { consoleWarning, warnOnce } from './warnings.js';
 import { checkEigenFamily, type EigendecomposedConfig, type EigenvalueCorrectedConfig } from './eigen-config.js';
 
-/** How weight decay enters the step (section 3, steps 3 and 7). */
+/** How weight decay enters the step (docs/algorithms.md#weight-decay). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
 
-/** Which member of the family preconditions the blocks (section 4). */
+/** Which member of the family preconditions the blocks (docs/algorithms.md#variants). */
 export type PreconditionerConfig =
   | ({ readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' } & RootSolverSettings)
   | EigendecomposedConfig
@@ -63,7 +63,7 @@ export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, re
 export const MOMENTUM_OPTION_NAMES = ['momentum', 'dampening', 'nesterov'] as const;
 
 /**
- * Classic momentum on the preconditioned direction (section 3, step 8); the reference's
+ * Classic momentum on the preconditioned direction (docs/algorithms.md#momentum); the reference's
  * ClassicMomentumConfig (momentum 0.5, dampening 0, no Nesterov by default).
  */
 export interface MomentumConfig {
@@ -74,7 +74,7 @@ export interface MomentumConfig {
 }
 
 /**
- * The algorithm's options (every field optional, defaults of section 1), apart from where and
+ * The algorithm's options (every field optional, defaults in docs/algorithms.md#shampoo-defaults), apart from where and
  * how it runs (ShampooExecutionOptions).
  */
 export interface ShampooAlgorithmOptions {

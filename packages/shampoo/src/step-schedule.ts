@@ -1,5 +1,5 @@
 /**
- * When things happen (algorithm.md section 3, step 2), with steps counted from 1:
+ * When things happen (docs/algorithms.md#root-schedule), with steps counted from 1:
  * - the roots are recomputed at `step == start`, and at every `step > start` with
  *   `step % preconditionFrequency == 0`;
  * - the grafting method alone is used while `step < start` (when grafting is set);

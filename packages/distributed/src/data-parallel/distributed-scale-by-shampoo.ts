@@ -1,5 +1,5 @@
 /**
- * Data-parallel Distributed Shampoo (algorithm.md section 7) as a gradient transformation:
+ * Data-parallel Distributed Shampoo (docs/algorithms.md#data-parallel) as a gradient transformation:
  * a drop-in replacement for scaleByShampoo on each rank of a communicator.
  *
  * One step on rank r of N, with the block plan (every parameter blocked on every rank,
