@@ -46,18 +46,6 @@ export function mapTensorsIn<T>(x: T, f: (t: tf.Tensor) => tf.Tensor): T {
   return visit(x) as T;
 }
 
-/** Every tensor found in a state or tree, in traversal order (duplicates kept once). */
-export function tensorsIn(x: unknown): tf.Tensor[] {
-  const found = new Set<tf.Tensor>();
-  const visit = (node: unknown): void => {
-    if (isTensor(node)) found.add(node);
-    else if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
-  };
-  visit(x);
-  return [...found];
-}
-
 /**
  * The ownership rule for a transform's result: every tensor of `x` that is one of
  * `inputs` (or already appeared earlier in `x`) is replaced by its `tf.clone`, so every

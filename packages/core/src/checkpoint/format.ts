@@ -14,7 +14,7 @@
  * Typed arrays survive `structuredClone`, `postMessage`, IndexedDB and `v8.serialize`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isTensor, joinPath, pathLabel } from '../tree.js';
+import { isTensor, isTreeContainer, pathLabel, walkTree } from '../tree.js';
 
 /** The version written by `saveCheckpoint`; `loadCheckpoint` accepts exactly this one. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -70,7 +70,7 @@ export type WalkedNode = { path: string; kind: NodeKind; value: unknown };
 export function walkState(owner: string, state: unknown): WalkedNode[] {
   const out: WalkedNode[] = [];
   const seen = new Set<string>();
-  const visit = (x: unknown, path: string): void => {
+  walkTree(state, (x, path) => {
     if (seen.has(path)) {
       throw new TypeError(`${owner}: two nodes of the state have the path ${pathLabel(path)} (a key containing '/'?); allowed: unique paths`);
     }
@@ -81,21 +81,18 @@ export function walkState(owner: string, state: unknown): WalkedNode[] {
       }
       if (x.isDisposed) throw new TypeError(`${owner}: the tensor at ${pathLabel(path)} is disposed`);
       out.push({ path, kind: 'tensor', value: x });
-    } else if (x === null) {
-      out.push({ path, kind: 'null', value: null });
-    } else if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') {
-      out.push({ path, kind: typeof x as NodeKind, value: x });
-    } else if (Array.isArray(x)) {
-      out.push({ path, kind: 'array', value: x });
-      x.forEach((c, i) => visit(c, joinPath(path, i)));
-    } else if (typeof x === 'object' && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)) {
-      out.push({ path, kind: 'object', value: x });
-      for (const k of Object.keys(x).sort()) visit((x as Record<string, unknown>)[k], joinPath(path, k));
-    } else {
+      return false;
+    }
+    if (x === null || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') {
+      out.push({ path, kind: x === null ? 'null' : (typeof x as NodeKind), value: x });
+      return false;
+    }
+    if (!isTreeContainer(x)) {
       throw new TypeError(`${owner}: the state has ${typeof x} at ${pathLabel(path)}; allowed: tensors, numbers, booleans, strings, null, arrays and plain objects`);
     }
-  };
-  visit(state, '');
+    out.push({ path, kind: Array.isArray(x) ? 'array' : 'object', value: x });
+    return true;
+  });
   return out;
 }
 

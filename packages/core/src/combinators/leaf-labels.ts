@@ -4,7 +4,7 @@
  * may stop early: a value at `'dense1'` applies to every leaf under `dense1`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { joinPath, leavesWithPaths, pathLabel, type TensorTree, type Tree } from '../tree.js';
+import { leavesWithPaths, pathLabel, type TensorTree, type Tree } from '../tree.js';
 
 /** A value per leaf: a tree (same structure as the parameters, or a prefix of it) or a function. */
 export type LeafSpec<L> = Tree<L> | ((path: string, leaf: tf.Tensor) => L);
@@ -34,17 +34,9 @@ export function resolveLeafSpec<L>(
       return [path, leaf, v];
     });
   }
-  const given: Array<[string, L]> = [];
-  const walk = (node: unknown, path: string): void => {
-    if (isValue(node)) given.push([path, node]);
-    else if (Array.isArray(node)) node.forEach((c, i) => walk(c, joinPath(path, i)));
-    else if (node !== null && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
-      for (const k of Object.keys(node).sort()) walk((node as Record<string, unknown>)[k], joinPath(path, k));
-    } else {
-      throw new TypeError(`${owner}: the ${what} tree has ${node === null ? 'null' : typeof node} at ${pathLabel(path)}; allowed: ${allowed}, or arrays and objects of them`);
-    }
-  };
-  walk(spec, '');
+  const given = leavesWithPaths(spec as Tree<L>, isValue, (node, path) => {
+    throw new TypeError(`${owner}: the ${what} tree has ${node === null ? 'null' : typeof node} at ${pathLabel(path)}; allowed: ${allowed}, or arrays and objects of them`);
+  });
   const used = new Set<string>();
   const out = params.map(([path, leaf]): [string, tf.Tensor, L] => {
     let best: [string, L] | undefined;
