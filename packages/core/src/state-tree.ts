@@ -68,3 +68,23 @@ export function ownTensors<T>(x: T, inputs: Iterable<tf.Tensor>): T {
 export function tidyState<T extends StateValue | readonly unknown[] | object>(fn: () => T): T {
   return tf.tidy(() => fn() as unknown as tf.TensorContainer) as unknown as T;
 }
+
+/**
+ * A byte-level fingerprint of a state, one string per leaf in traversal order:
+ * `<path>:<dtype>[<shape>]:<bytes in hex>` for a tensor (its raw little-endian bytes, so
+ * -0 and NaN payloads count), `<path>:<JSON>` for a primitive (-0 written as `-0`). Two
+ * states are bit-for-bit equal exactly when their fingerprints are equal arrays: the check
+ * behind "a checkpoint resumes bit for bit". Reads every tensor synchronously.
+ */
+export function stateFingerprint(state: unknown): string[] {
+  return stateLeavesWithPaths(state).map(([path, leaf]) => {
+    if (isTensor(leaf)) {
+      const d = leaf.dataSync();
+      const bytes = d instanceof Array ? new TextEncoder().encode(JSON.stringify(d)) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      let hex = '';
+      for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+      return `${path}:${leaf.dtype}[${leaf.shape.join(',')}]:${hex}`;
+    }
+    return `${path}:${Object.is(leaf, -0) ? '-0' : JSON.stringify(leaf)}`;
+  });
+}

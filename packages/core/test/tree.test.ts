@@ -5,6 +5,7 @@ import {
   assertSameStructure,
   disposeTree,
   leaves,
+  stateFingerprint,
   leavesWithPaths,
   treeClone,
   treeMap,
@@ -71,5 +72,21 @@ describe('trees', () => {
     expectThrowsNoLeak(() => assertSameStructure(a, c, ['params', 'grads'], true), /'x\/w'/, /\[2\]/, /\[3\]/);
     expectThrowsNoLeak(() => assertSameStructure(a, d), /'y'/, /length 1/, /length 2/);
     disposeTree([a, b, c, d]);
+  });
+});
+
+describe('stateFingerprint', () => {
+  it('is equal exactly for bit-for-bit equal states: -0, NaN, dtype, shape, path and primitives all count', () => {
+    const state = (v: number, over: Record<string, unknown> = {}) => ({ step: 3, m: tf.tensor1d([1, v]), tag: 'a', ...over });
+    const same = [state(2), state(2)];
+    expect(stateFingerprint(same[0])).toEqual(stateFingerprint(same[1]));
+    const variants = [
+      state(-0), state(0), state(NaN), state(2, { step: 4 }), state(2, { tag: 'b' }), state(2, { step: 0 }), state(2, { step: -0 }),
+      { step: 3, m: tf.tensor2d([1, 2], [1, 2]), tag: 'a' }, { step: 3, m: tf.tensor1d([1, 2], 'int32'), tag: 'a' },
+      { step: 3, n: tf.tensor1d([1, 2]), tag: 'a' },
+    ];
+    const prints = variants.map((s) => stateFingerprint(s).join('|'));
+    expect(new Set([...prints, stateFingerprint(same[0]).join('|')]).size).toBe(variants.length + 1);
+    disposeTree([same, variants] as never);
   });
 });

@@ -91,6 +91,8 @@ describe('runThreadRanks (worker-thread communicator)', () => {
     expect(() => runThreadRanks(0, fixtures, 'exerciseCollectives')).toThrow(/size = 0 is not allowed/);
     expect(() => runThreadRanks(2, 'https://example.com/x.js', 'f')).toThrow(/allowed: a file: URL/);
     expect(() => runThreadRanks(2, fixtures, 'f', undefined, { timeoutMs: -1 })).toThrow(/timeoutMs = -1 is not allowed/);
+    expect(() => runThreadRanks(2, fixtures, 'f', undefined, { abortGraceMs: -1 })).toThrow(/abortGraceMs = -1 is not allowed/);
+    expect(() => runThreadRanks(2, fixtures, 'f', undefined, { graceMs: 5 } as never)).toThrow(/graceMs/);
   });
 
   it('a missing export fails clearly', async () => {

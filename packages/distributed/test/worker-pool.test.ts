@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeTree, initTrainState, leavesWithPaths, loadCheckpoint, saveCheckpoint, stateLeavesWithPaths, step, type StateValue, type TrainState } from '@shampoo-ts/core';
@@ -148,7 +151,10 @@ describe('worker failures', () => {
     expect(() => bad.run([spdTask('throw#0/0', 3, 1, 'eigen')])).toThrow(/the compute function threw on worker \d: Error: deliberate failure on task throw#0\/0/);
     expect(bad.run(good())).toEqual(computeRoots(good()));
 
-    expect(() => bad.run([spdTask('exit#0/0', 3, 1, 'eigen'), spdTask('fine#0/0', 3, 1, 'eigen')])).toThrow(/job \d+ \(2 task\(s\): exit#0\/0, fine#0\/0\) failed: worker \d died/);
+    // A worker that dies on every attempt: replaced and retried once (the default), then the job fails.
+    expect(() => bad.run([spdTask('exit#0/0', 3, 1, 'eigen'), spdTask('fine#0/0', 3, 1, 'eigen')])).toThrow(
+      /job \d+ \(2 task\(s\): exit#0\/0, fine#0\/0\) failed: worker \d died \(its thread exited\), also after 1 retry on a fresh worker/,
+    );
     expect(bad.run(good())).toEqual(computeRoots(good()));
     bad.ready();
 
@@ -158,6 +164,37 @@ describe('worker failures', () => {
     bad.ready();
     expect(bad.run(good())).toEqual(computeRoots(good()));
   });
+
+  it('a worker that crashes is replaced and its part retried: the job gives the undisturbed outcomes, within the configured bound', () => {
+    const timeoutMs = 3000;
+    const startupTimeoutMs = 20_000;
+    const retrying = rootWorkerPool({ workers: 2, timeoutMs, startupTimeoutMs, compute: { module: faulty, exportName: 'faultyComputeRoots' } });
+    let once: ReturnType<typeof rootWorkerPool> | undefined;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'shampoo-pool-crash-'));
+      const tasks = (marker: string) => [spdTask(`crashonce@${join(dir, marker)}#0/0`, 7, 3, 'inverse-root'), ...good()];
+      retrying.ready();
+      const started = performance.now();
+      const outcomes = retrying.run(tasks('a'));
+      // One worker died (it left its marker) and its replacement computed the same outcomes.
+      expect(existsSync(join(dir, 'a'))).toBe(true);
+      expect(outcomes).toEqual(computeRoots(tasks('a')));
+      expect(performance.now() - started).toBeLessThan(timeoutMs + startupTimeoutMs);
+      expect(retrying.run(good())).toEqual(computeRoots(good()));
+
+      // With retries: 0 the same crash fails the job at once, naming the worker; the next job runs.
+      const noRetry = (once = rootWorkerPool({ workers: 2, timeoutMs, startupTimeoutMs, retries: 0, compute: { module: faulty, exportName: 'faultyComputeRoots' } }));
+      noRetry.ready();
+      const t0 = performance.now();
+      expect(() => noRetry.run(tasks('b'))).toThrow(/job \d+ \(3 task\(s\): crashonce@.*#0\/0, fine#0\/0, fine#1\/0\) failed: worker \d died \(its thread exited\)$/);
+      expect(performance.now() - t0).toBeLessThan(timeoutMs);
+      expect(noRetry.run(tasks('b'))).toEqual(computeRoots(tasks('b')));
+      expect(() => rootWorkerPool({ retries: -1 })).toThrow(/retries = -1 is not allowed/);
+    } finally {
+      void retrying.close();
+      void once?.close();
+    }
+  }, 60_000);
 
   it('a failing root step leaves the optimizer state unchanged and a retry gives the undisturbed result', () => {
     // Paths under 'flaky' make the first root job on each worker throw.

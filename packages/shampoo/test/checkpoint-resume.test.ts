@@ -12,6 +12,7 @@ import {
   disposeTree,
   initTrainState,
   loadCheckpoint,
+  partition,
   saveCheckpoint,
   step,
   type Checkpoint,
@@ -60,6 +61,17 @@ const cases: Array<[string, () => Built]> = [
   ['eigendecomposed', () => sh({ preconditioner: { type: 'eigendecomposed' } })],
   ['eigenvalue-corrected', () => sh({ preconditioner: { type: 'eigenvalue-corrected' }, epsilon: 1e-8 })],
   ['muon', () => ({ tx: muon({ lr: 0.02, weightDecay: 1e-3 }) as GradientTransformation<StateValue> })],
+  ['eigendecomposed KL-Shampoo', () => sh({ preconditioner: { type: 'eigendecomposed-kl-shampoo' } })],
+  ['eigendecomposed, QR eigenbasis, tolerance', () => sh({ preconditioner: { type: 'eigendecomposed', eigenbasis: 'qr', tolerance: 0.01 } })],
+  ['eigendecomposed, pseudo-inverse', () => sh({ preconditioner: { type: 'eigendecomposed', rankDeficiency: 'pseudo-inverse' }, epsilon: 0 })],
+  ['eigenvalue-corrected, tolerance, ignoredBasisChangeDims', () => sh({ preconditioner: { type: 'eigenvalue-corrected', tolerance: 0.05, ignoredBasisChangeDims: { 2: [0] } }, epsilon: 1e-8 })],
+  // Spectral descent needs 2-D blocks: the vectors and the scalar go to root-inverse Shampoo.
+  ['spectral descent by SVD', () => ({
+    tx: partition(
+      { svd: shampoo({ ...base, preconditioner: { type: 'spectral-descent', orthogonalization: 'svd' } }), rest: shampoo(base) },
+      (_path, leaf) => (leaf.rank >= 2 ? 'svd' : 'rest'),
+    ) as GradientTransformation<StateValue>,
+  })],
   ['sign descent', () => sh({ preconditioner: { type: 'sign-descent' } })],
   ['GPA', () => sh({ iterateAveraging: { type: 'gpa', evalInterp: 0.9, trainInterp: 0.8 } })],
   ['schedule-free', () => sh({ iterateAveraging: { type: 'schedule-free' } })],

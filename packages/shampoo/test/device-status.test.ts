@@ -19,12 +19,9 @@ import {
   type ShampooState,
 } from '@shampoo-ts/shampoo';
 import { spdWithCondition } from '@shampoo-ts/testing';
-import { expectClose } from './helpers.js';
+import { expectClose, inverseRootSpec } from './helpers.js';
 
-const spec = (n: number, over: Partial<RootTaskSpec> = {}): RootTaskSpec => ({
-  key: 'w#0/0', kind: 'inverse-root', n, packed: false, biasCorrection: 1, traceScalingExponent: 0,
-  exponent: 0.5, epsilon: 1e-6, rankDeficiency: 'perturbation', method: 'newton', qrSteps: 1, tolerance: 0, ...over,
-});
+const spec = (n: number, over: Partial<RootTaskSpec> = {}): RootTaskSpec => inverseRootSpec(n, { epsilon: 1e-6, method: 'newton', ...over });
 
 const release = (results: readonly RootResult[]) =>
   tf.dispose(results.flatMap((r) => [r.root, r.values, r.vectors]).filter((t): t is tf.Tensor => t !== undefined));

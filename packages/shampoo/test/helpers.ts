@@ -1,6 +1,7 @@
 /** Small helpers shared by the shampoo tests (float64 oracles built on the testing kit). */
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, stateLeavesWithPaths, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import type { RootTaskSpec } from '@shampoo-ts/shampoo';
 import { jacobiEigen } from '@shampoo-ts/testing';
 
 /** A^p for a symmetric A by the testing kit's Jacobi eigensolver (independent of linalg). */
@@ -62,18 +63,13 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rto
   }
 }
 
-/**
- * A byte-level fingerprint of a state: each leaf's path with, for tensors, dtype, shape and
- * the raw bytes (hex), for numbers, booleans, strings and null their JSON. Equal arrays
- * mean bit-for-bit equal states.
- */
-export function stateBytes(state: unknown): string[] {
-  return stateLeavesWithPaths(state).map(([path, leaf]) => {
-    if (leaf instanceof tf.Tensor) {
-      const d = leaf.dataSync();
-      const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-      return `${path}:${leaf.dtype}[${leaf.shape.join(',')}]:${Buffer.from(bytes).toString('hex')}`;
-    }
-    return `${path}:${Object.is(leaf, -0) ? '-0' : JSON.stringify(leaf)}`;
-  });
+/** Bit-for-bit equality of states: core's stateFingerprint. */
+export { stateFingerprint as stateBytes } from '@shampoo-ts/core';
+
+/** The spec of an n x n 'inverse-root' task of block 'w#0/0' (full storage, exponent 1/2, eigen, no damping), with overrides. */
+export function inverseRootSpec(n: number, over: Partial<RootTaskSpec> = {}): RootTaskSpec {
+  return {
+    key: 'w#0/0', kind: 'inverse-root', n, packed: false, biasCorrection: 1, traceScalingExponent: 0,
+    exponent: 0.5, epsilon: 0, rankDeficiency: 'perturbation', method: 'eigen', qrSteps: 1, tolerance: 0, ...over,
+  };
 }

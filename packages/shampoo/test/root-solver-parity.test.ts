@@ -20,12 +20,9 @@ import {
   type ShampooOptions,
   type ShampooState,
 } from '@shampoo-ts/shampoo';
-import { expectClose, matmul, symmetricPower } from './helpers.js';
+import { expectClose, inverseRootSpec, matmul, symmetricPower } from './helpers.js';
 
-const spec = (n: number, over: Partial<RootTaskSpec> = {}): RootTaskSpec => ({
-  key: 'w#0/0', kind: 'inverse-root', n, packed: false, biasCorrection: 1, traceScalingExponent: 0,
-  exponent: 0.5, epsilon: 0, rankDeficiency: 'perturbation', method: 'eigen', qrSteps: 1, tolerance: 0, ...over,
-});
+const spec = inverseRootSpec;
 const task = (a: ArrayLike<number>, n: number, over: Partial<RootTaskSpec> = {}): RootTask => ({ ...spec(n, over), factor: Float64Array.from(a) });
 
 /** One step of scaleByShampoo on parameter `w` with gradient g; returns the direction and the state. */

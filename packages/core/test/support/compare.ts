@@ -1,6 +1,6 @@
 /** Comparisons for tests: values of trees and states on the host. */
 import * as tf from '@tensorflow/tfjs';
-import { leavesWithPaths, stateLeavesWithPaths, type TensorTree } from '@shampoo-ts/core';
+import { leavesWithPaths, type TensorTree } from '@shampoo-ts/core';
 
 /** Leaves of a tree as `{ path: number[] }`. */
 export function treeValues(tree: TensorTree): Record<string, number[]> {
@@ -39,17 +39,5 @@ export function maxDiff(a: TensorTree, b: TensorTree): { abs: number; rel: numbe
   return { abs, rel };
 }
 
-/**
- * A byte-level fingerprint of a state: each leaf's path with, for tensors, dtype, shape and
- * the raw bytes (hex), for primitives their JSON. Equal strings mean bit-for-bit equal states.
- */
-export function stateBytes(state: unknown): string[] {
-  return stateLeavesWithPaths(state).map(([path, leaf]) => {
-    if (leaf instanceof tf.Tensor) {
-      const d = leaf.dataSync();
-      const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-      return `${path}:${leaf.dtype}[${leaf.shape.join(',')}]:${Buffer.from(bytes).toString('hex')}`;
-    }
-    return `${path}:${JSON.stringify(leaf)}`;
-  });
-}
+/** Bit-for-bit equality of states: core's stateFingerprint. */
+export { stateFingerprint as stateBytes } from '@shampoo-ts/core';

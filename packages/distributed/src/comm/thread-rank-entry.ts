@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Communicator } from './communicator.js';
 import { threadCommunicator } from './thread-communicator.js';
-import { ABORT_ERROR, abortGroup, type ThreadGroupMemory } from './thread-group-memory.js';
+import { ABORT_ERROR, GroupAbortedError, abortGroup, type ThreadGroupMemory } from './thread-group-memory.js';
 
 interface RankData {
   rank: number;
@@ -31,7 +31,15 @@ async function main(): Promise<void> {
   } catch (error) {
     abortGroup(data.memory, data.rank, ABORT_ERROR);
     const e = error as Error;
-    parentPort!.postMessage({ ok: false, name: e?.name ?? 'Error', message: String(e?.message ?? e), stack: e?.stack });
+    const aborted = error instanceof GroupAbortedError;
+    parentPort!.postMessage({
+      ok: false,
+      message: String(e?.message ?? e),
+      stack: e?.stack,
+      failedRank: aborted ? error.failedRank : data.rank,
+      // Secondary: this rank only saw an abort another rank or the parent raised.
+      secondary: aborted && !error.raisedHere,
+    });
   } finally {
     comm.close();
   }

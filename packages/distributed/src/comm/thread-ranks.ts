@@ -3,15 +3,32 @@
  * worker-thread communicator: rank r calls `module[exportName](comm_r, input)` and the
  * promise resolves to the results in rank order.
  *
- * If any rank throws, exits or cannot load the module, the group is aborted (the other
- * ranks' collectives throw at once), every worker still running is terminated, and the
- * promise rejects with the failing rank's error. A rank stuck in a collective aborts the
- * group after `timeoutMs`; `totalTimeoutMs` bounds the whole run, so it never hangs.
+ * Faults never hang the run. If rank k throws, its thread exits or is killed (an uncaught
+ * error, running out of `resourceLimits`), the group is aborted at once: every other rank's
+ * current or next collective throws a GroupAbortedError naming rank k. The other ranks get
+ * `abortGraceMs` to report; any still running is then terminated, and the promise rejects
+ * with a ThreadRanksError: rank k's own error, `failedRank` k and every rank's outcome in
+ * `rankErrors`. A rank that never reaches a collective makes the ranks waiting in it abort
+ * after `timeoutMs`, naming it; `totalTimeoutMs` bounds the whole run.
  */
 import { checkKnownOptions, checkNumber } from '@shampoo-ts/core';
-import type { Worker } from 'node:worker_threads';
-import { ABORT_DIED, abortGroup, createThreadGroupMemory } from './thread-group-memory.js';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { ABORT_CRASHED, ABORT_EXITED, ABORT_STOPPED, abortGroup, createThreadGroupMemory } from './thread-group-memory.js';
 import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';
+
+/** The rejection of a run in which a rank failed. */
+export class ThreadRanksError extends Error {
+  override readonly name = 'ThreadRanksError';
+  constructor(
+    message: string,
+    /** The rank that caused the failure, or undefined when `totalTimeoutMs` stopped the run. */
+    readonly failedRank: number | undefined,
+    /** Per rank: its error message, or undefined for a rank that returned a result. */
+    readonly rankErrors: readonly (string | undefined)[],
+  ) {
+    super(message);
+  }
+}
 
 export interface ThreadRanksOptions {
   /** Milliseconds one rank may wait in one collective before aborting the group (default 60000). */
@@ -20,11 +37,23 @@ export interface ThreadRanksOptions {
   totalTimeoutMs?: number;
   /** Largest message one rank can send in one collective, in bytes (default 1 GiB, reserved lazily). */
   maxMessageBytes?: number;
+  /** Milliseconds the other ranks get to report their errors after a rank failed, before they are terminated (default 1000). */
+  abortGraceMs?: number;
+  /** Memory limits of each rank's thread (Node's Worker resourceLimits); a rank exceeding them is killed and reported. */
+  resourceLimits?: ResourceLimits;
 }
 
 const OWNER = 'runThreadRanks';
 
-type RankMessage = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
+type RankMessage =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; stack?: string; failedRank: number | undefined; secondary: boolean };
+
+/** A rank's failure as the run reports it. */
+interface Failure {
+  readonly error: Error;
+  readonly failedRank: number | undefined;
+}
 
 /**
  * Runs `exportName` from the ES module at `module` (a file URL) on `size` worker-thread
@@ -38,10 +67,11 @@ export function runThreadRanks<T = unknown>(
   options: ThreadRanksOptions = {},
 ): Promise<T[]> {
   checkNumber(OWNER, 'size', size, { min: 1, integer: true });
-  checkKnownOptions(OWNER, options, ['timeoutMs', 'totalTimeoutMs', 'maxMessageBytes']);
+  checkKnownOptions(OWNER, options, ['timeoutMs', 'totalTimeoutMs', 'maxMessageBytes', 'abortGraceMs', 'resourceLimits']);
   const timeoutMs = checkNumber(OWNER, 'timeoutMs', options.timeoutMs ?? 60_000, { min: 1 });
   const totalTimeoutMs = options.totalTimeoutMs === undefined ? undefined : checkNumber(OWNER, 'totalTimeoutMs', options.totalTimeoutMs, { min: 1 });
   const maxMessageBytes = checkNumber(OWNER, 'maxMessageBytes', options.maxMessageBytes ?? 2 ** 30, { min: 1, integer: true });
+  const abortGraceMs = checkNumber(OWNER, 'abortGraceMs', options.abortGraceMs ?? 1000, { min: 0 });
   const moduleUrl = new URL(String(module));
   if (moduleUrl.protocol !== 'file:') {
     throw new TypeError(`${OWNER}: module = ${moduleUrl.href} is not allowed; allowed: a file: URL of an ES module`);
@@ -50,36 +80,62 @@ export function runThreadRanks<T = unknown>(
   const memory = createThreadGroupMemory(size, maxMessageBytes, timeoutMs);
   const entry = siblingModule(import.meta.url, './thread-rank-entry');
   const results = new Array<unknown>(size);
+  const rankErrors = new Array<string | undefined>(size);
   const done = new Array<boolean>(size).fill(false);
+  const terminated = new Array<boolean>(size).fill(false);
   const workers: Worker[] = [];
-  let rootCause: Error | undefined;
-  let firstError: Error | undefined;
+  let rootCause: Failure | undefined;
+  let firstFailure: Failure | undefined;
 
   return new Promise<T[]>((resolve, reject) => {
     let exited = 0;
     let timer: NodeJS.Timeout | undefined;
-    const terminateRunning = (): void => {
+    let graceTimer: NodeJS.Timeout | undefined;
+    const terminateRunning = (reason: string): void => {
       workers.forEach((w, r) => {
-        if (!done[r]) void w.terminate();
+        if (done[r]) return;
+        terminated[r] = true;
+        rankErrors[r] ??= `${OWNER}: rank ${r} of ${size} was terminated: ${reason}`;
+        void w.terminate();
       });
+      settledAfterFailure();
     };
-    // A rank's own error is the root cause; an abort it caused elsewhere is secondary, so
-    // after a secondary error the others get a moment to report their own before they go.
-    const fail = (error: Error, isRootCause: boolean): void => {
-      firstError ??= error;
-      if (isRootCause) rootCause ??= error;
-      abortGroup(memory, size, ABORT_DIED);
-      if (isRootCause) terminateRunning();
-      else setTimeout(terminateRunning, 500).unref();
+    // A rank's own error (it threw, exited, crashed) is the root cause; the GroupAbortedError
+    // it causes on the others is secondary. After the first failure the ranks still running
+    // get abortGraceMs to report theirs, then they are terminated.
+    const fail = (rank: number | undefined, failure: Failure, isRootCause: boolean): void => {
+      if (rank !== undefined) rankErrors[rank] = failure.error.message;
+      firstFailure ??= failure;
+      if (isRootCause) rootCause ??= failure;
+      graceTimer ??= setTimeout(() => terminateRunning(`still running abortGraceMs = ${abortGraceMs} ms after the group was aborted`), abortGraceMs);
     };
+    let finished = false;
     const finish = (): void => {
+      if (finished) return;
+      finished = true;
       if (timer) clearTimeout(timer);
-      const error = rootCause ?? firstError;
-      if (error) reject(error);
-      else resolve(results as T[]);
+      if (graceTimer) clearTimeout(graceTimer);
+      const failure = rootCause ?? firstFailure;
+      if (!failure) {
+        resolve(results as T[]);
+        return;
+      }
+      const error = new ThreadRanksError(failure.error.message, failure.failedRank, rankErrors);
+      error.stack = failure.error.stack;
+      reject(error);
+      // Threads that reported their error have nothing left to do: do not wait for their exit.
+      workers.forEach((w) => void w.terminate());
+    };
+    // After a failure the run ends as soon as every rank has reported or been terminated.
+    const settledAfterFailure = (): void => {
+      if (firstFailure && done.every((d, r) => d || terminated[r])) finish();
     };
     for (let rank = 0; rank < size; rank++) {
-      const worker = startModuleWorker(entry, { rank, memory, module: moduleUrl.href, exportName, input }, { name: `rank ${rank}` });
+      const worker = startModuleWorker(
+        entry,
+        { rank, memory, module: moduleUrl.href, exportName, input },
+        { name: `rank ${rank}`, resourceLimits: options.resourceLimits },
+      );
       workers.push(worker);
       worker.on('message', (m: RankMessage) => {
         done[rank] = true;
@@ -89,23 +145,32 @@ export function runThreadRanks<T = unknown>(
         }
         const error = new Error(`${OWNER}: rank ${rank} of ${size} failed: ${m.message}`);
         if (m.stack) error.stack = `${error.message}\n--- rank ${rank} stack ---\n${m.stack}`;
-        fail(error, m.name !== 'GroupAbortedError');
+        fail(rank, { error, failedRank: m.failedRank }, !m.secondary);
+        settledAfterFailure();
       });
       worker.on('error', (e: Error) => {
-        if (!done[rank]) fail(new Error(`${OWNER}: rank ${rank} of ${size} died: ${e.message}`), true);
+        if (done[rank] || terminated[rank]) return;
         done[rank] = true;
+        abortGroup(memory, rank, ABORT_CRASHED);
+        fail(rank, { error: new Error(`${OWNER}: rank ${rank} of ${size} died: ${e.message}`), failedRank: rank }, true);
+        settledAfterFailure();
       });
       worker.on('exit', (code) => {
-        if (!done[rank]) {
+        if (!done[rank] && !terminated[rank]) {
           done[rank] = true;
-          fail(new Error(`${OWNER}: rank ${rank} of ${size} exited with code ${code} before returning a result`), !firstError);
+          abortGroup(memory, rank, ABORT_EXITED, code);
+          fail(rank, { error: new Error(`${OWNER}: rank ${rank} of ${size} exited with code ${code} before returning a result`), failedRank: rank }, true);
         }
         if (++exited === size) finish();
+        else settledAfterFailure();
       });
     }
     if (totalTimeoutMs !== undefined) {
       timer = setTimeout(() => {
-        fail(new Error(`${OWNER}: the run exceeded totalTimeoutMs = ${totalTimeoutMs} ms; every rank still running was terminated`), true);
+        abortGroup(memory, size, ABORT_STOPPED);
+        const reason = `the run exceeded totalTimeoutMs = ${totalTimeoutMs} ms`;
+        fail(undefined, { error: new Error(`${OWNER}: ${reason}; every rank still running was terminated`), failedRank: undefined }, true);
+        terminateRunning(reason);
       }, totalTimeoutMs);
     }
   });

@@ -14,8 +14,9 @@
  *
  * Failures never hang the caller and always name the job's tasks:
  * - the compute function throws: the job fails with its message; the worker stays usable;
- * - a worker dies (uncaught error, process.exit, out of memory): its jobs fail, it is
- *   replaced by a fresh worker on the next start;
+ * - a worker dies (uncaught error, process.exit, out of memory, killed): it is replaced by
+ *   a fresh worker at once, and its unfinished parts of each job are sent to the new worker,
+ *   up to `retries` times per job; a job whose worker dies more often fails, naming it;
  * - `wait` blocks longer than `timeoutMs`: the workers still busy with the job are
  *   terminated (their queued jobs fail too) and replaced on the next start.
  * After `close()` every call throws.
@@ -36,6 +37,8 @@ export interface RootWorkerPoolOptions {
   startupTimeoutMs?: number;
   /** The pure function the workers run (default: computeRoots of @shampoo-ts/shampoo). */
   compute?: ComputeModule;
+  /** How many times a job's part is resent to a fresh worker after its worker died (default 1; 0: fail at once). */
+  retries?: number;
 }
 
 /** A job handed to the pool; pass it to `wait`. */
@@ -47,8 +50,10 @@ export interface RootJob {
 interface JobState extends RootJob {
   readonly keys: readonly string[];
   readonly outcomes: (RootOutcome | undefined)[];
-  /** Workers that still owe a part of this job. */
-  readonly owing: Set<number>;
+  /** Workers that still owe a part of this job, and the request each was sent (to resend it). */
+  readonly owing: Map<number, JobRequest>;
+  /** Parts resent after a worker died. */
+  retried: number;
   error?: string;
 }
 
@@ -77,6 +82,7 @@ export class RootWorkerPool {
   private readonly timeoutMs: number;
   private readonly startupTimeoutMs: number;
   private readonly compute: ComputeModule;
+  private readonly retries: number;
   private readonly events = new Int32Array(new SharedArrayBuffer(4));
   private readonly slots: (Slot | undefined)[];
   private readonly jobs = new Map<number, JobState>();
@@ -84,7 +90,8 @@ export class RootWorkerPool {
   private closed = false;
 
   constructor(options: RootWorkerPoolOptions = {}) {
-    checkKnownOptions(OWNER, options, ['workers', 'timeoutMs', 'startupTimeoutMs', 'compute']);
+    checkKnownOptions(OWNER, options, ['workers', 'timeoutMs', 'startupTimeoutMs', 'compute', 'retries']);
+    this.retries = checkNumber(OWNER, 'retries', options.retries ?? 1, { min: 0, integer: true });
     this.size = checkNumber(OWNER, 'workers', options.workers ?? 2, { min: 1, max: 256, integer: true });
     this.timeoutMs = checkNumber(OWNER, 'timeoutMs', options.timeoutMs ?? 120_000, { min: 1 });
     this.startupTimeoutMs = checkNumber(OWNER, 'startupTimeoutMs', options.startupTimeoutMs ?? 120_000, { min: 1 });
@@ -133,6 +140,28 @@ export class RootWorkerPool {
     this.slots[w] = undefined;
   }
 
+  /**
+   * Worker `w` died: a fresh worker takes its place and gets again the parts of the jobs it
+   * had not finished, while a job has retries left; the other jobs fail naming the death.
+   */
+  private replaceDead(w: number, why: string): void {
+    const queue = this.slots[w]!.queue;
+    const resend = queue
+      .map((id) => this.jobs.get(id))
+      .filter((job) => job !== undefined && job.error === undefined && job.owing.has(w) && job.retried < this.retries);
+    for (const job of resend) this.slots[w]!.queue = this.slots[w]!.queue.filter((id) => id !== job!.id);
+    const retriesNote = this.retries > 0 ? `, also after ${this.retries} retr${this.retries === 1 ? 'y' : 'ies'} on a fresh worker` : '';
+    this.retire(w, `${why}${retriesNote}`);
+    if (resend.length === 0) return;
+    const slot = (this.slots[w] = this.spawn(w));
+    for (const job of resend) {
+      job!.retried++;
+      const request = job!.owing.get(w)!;
+      slot.port.postMessage(request);
+      slot.queue.push(job!.id);
+    }
+  }
+
   /** Reads every reply that has arrived, and notices dead workers. */
   private drain(): void {
     for (let w = 0; w < this.size; w++) {
@@ -153,7 +182,7 @@ export class RootWorkerPool {
       }
       if (Atomics.load(slot.death, 0) !== 0) {
         const text = textOf(slot.message);
-        this.retire(w, `died${text ? `: ${text.split('\n')[0]}` : ' (its thread exited)'}`);
+        this.replaceDead(w, `died${text ? `: ${text.split('\n')[0]}` : ' (its thread exited)'}`);
       }
     }
   }
@@ -209,7 +238,7 @@ export class RootWorkerPool {
       if (t.previousVectors) view.set(t.previousVectors, placements[i].previousOffset);
     });
     const assignment = assignBlocksByCost(tasks.map((t) => t.n ** 3), this.size);
-    const job: JobState = { id, size: tasks.length, keys: tasks.map((t) => t.key), outcomes: new Array(tasks.length), owing: new Set() };
+    const job: JobState = { id, size: tasks.length, keys: tasks.map((t) => t.key), outcomes: new Array(tasks.length), owing: new Map(), retried: 0 };
     this.jobs.set(id, job);
     assignment.blocksByOwner.forEach((indices, w) => {
       if (indices.length === 0) return;
@@ -217,7 +246,7 @@ export class RootWorkerPool {
       const request: JobRequest = { jobId: id, input, tasks: indices.map((i) => placements[i]) };
       slot.port.postMessage(request);
       slot.queue.push(id);
-      job.owing.add(w);
+      job.owing.set(w, request);
     });
     return { id, size: tasks.length };
   }
@@ -231,11 +260,16 @@ export class RootWorkerPool {
     const job = this.jobs.get(handle?.id);
     if (!job) throw new Error(`${OWNER}: job ${String(handle?.id)} is unknown or was already waited for`);
     const finished = () => job.error !== undefined || job.owing.size === 0;
-    // Startup (loading the compute function) does not count against timeoutMs.
-    this.awaitStartup([...job.owing]);
-    const ok = this.block(finished, performance.now() + this.timeoutMs);
+    // Startup (loading the compute function) does not count against timeoutMs, also that of
+    // a worker replacing one that died: each retry restarts the clock.
+    let ok: boolean;
+    for (let retried = job.retried; ; retried = job.retried) {
+      this.awaitStartup([...job.owing.keys()]);
+      ok = this.block(() => finished() || job.retried !== retried, performance.now() + this.timeoutMs);
+      if (!ok || finished()) break;
+    }
     if (!ok) {
-      const stuck = [...job.owing];
+      const stuck = [...job.owing.keys()];
       const pending = job.keys.filter((_, i) => job.outcomes[i] === undefined);
       for (const w of stuck) this.retire(w, `was terminated after timing out on job ${job.id}`);
       this.jobs.delete(job.id);

@@ -92,7 +92,12 @@ export function siblingModule(base: string | URL, relativeWithoutExtension: stri
 export function startModuleWorker(
   entry: URL,
   workerData: Record<string, unknown>,
-  options: { death?: DeathSignal; name?: string; transferList?: readonly import('node:worker_threads').TransferListItem[] } = {},
+  options: {
+    death?: DeathSignal;
+    name?: string;
+    transferList?: readonly import('node:worker_threads').TransferListItem[];
+    resourceLimits?: import('node:worker_threads').ResourceLimits;
+  } = {},
 ): Worker {
   const boot = { entry: entry.href, tsx: tsxFor(entry), death: options.death };
   return new Worker(BOOTSTRAP, {
@@ -101,6 +106,7 @@ export function startModuleWorker(
     workerData: { ...workerData, __boot: boot },
     name: options.name,
     transferList: options.transferList ? [...options.transferList] : undefined,
+    resourceLimits: options.resourceLimits,
     stdout: false,
     stderr: false,
   });
