@@ -108,6 +108,15 @@ export function invalidParameter(owner: string, name: string, value: unknown, al
   throw new OptionError({ owner, option: name, value, allowed }, showAsJson(value));
 }
 
+/**
+ * Throws an OptionTypeError for a value of the wrong type (an options object that is not one,
+ * a callback that is not a function): "<owner>: <name> = <shown> is not allowed; allowed:
+ * <allowed>", the value shown as String(value) unless `shown` is given.
+ */
+export function invalidType(owner: string, name: string, value: unknown, allowed: string, shown: string = String(value)): never {
+  throw new OptionTypeError({ owner, option: name, value, allowed }, shown);
+}
+
 /** Returns `value` if it is a non-NaN number for which `ok` holds; otherwise throws invalidParameter's error. */
 export function checkWith(owner: string, name: string, value: unknown, ok: (v: number) => boolean, allowed: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || !ok(value)) invalidParameter(owner, name, value, allowed);

@@ -12,7 +12,10 @@ import {
   checkNumber,
   checkWith,
   invalidParameter,
+  invalidType,
   isOptionError,
+  partition,
+  piecewiseConstant,
   OptionError,
   OptionTypeError,
   type OptionProblem,
@@ -64,6 +67,14 @@ describe('OptionError', () => {
     expect(fields(k)).toEqual({ owner: 'adam', option: 'lr', value: 0.2, allowed: 'one of the options [learningRate, b1, b2, eps, epsRoot, nesterov]' });
     const o = thrown(() => checkKnownOptions('sgd', 3 as never, ['learningRate']));
     expect(fields(o)).toEqual({ owner: 'sgd', option: 'options', value: 3, allowed: 'an object with keys [learningRate]' });
+  });
+
+  it('invalidType: an OptionTypeError, used by the combinators and schedules for non-objects', () => {
+    const t = thrown(() => invalidType('o', 'compute', 3, 'a function'));
+    expect(t).toBeInstanceOf(OptionTypeError);
+    expect((t as Error).message).toBe('o: compute = 3 is not allowed; allowed: a function');
+    expect(fields(thrown(() => partition(null as never, () => 'a')))).toEqual({ owner: 'partition', option: 'transforms', value: null, allowed: 'an object { label: GradientTransformation }' });
+    expect(fields(thrown(() => piecewiseConstant(1, 5 as never)))).toEqual({ owner: 'piecewiseConstant', option: 'boundariesAndScales', value: 5, allowed: 'an object { boundary: scale }' });
   });
 
   it('isOptionError tells option errors from other errors', () => {

@@ -22,7 +22,7 @@
  * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBoolean, checkKnownOptions, checkNumber, leavesWithPaths, ownTensors, tensorsIn, tidyState, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { checkBoolean, checkKnownOptions, checkNumber, invalidParameter, invalidType, leavesWithPaths, ownTensors, tensorsIn, tidyState, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
 import { assembleBlocks, shampooBlockEngine, type BlockInput, type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
@@ -59,7 +59,7 @@ const DTYPES: readonly CommunicationDtype[] = ['float32', 'float16', 'bfloat16']
 function checkCommunicator(comm: unknown): Communicator {
   const c = comm as Partial<Communicator> | null;
   if (c === null || typeof c !== 'object' || typeof c.allGather !== 'function' || typeof c.allReduce !== 'function' || typeof c.rank !== 'number' || typeof c.size !== 'number') {
-    throw new TypeError(`${OWNER}: communicator = ${String(comm)} is not allowed; allowed: a Communicator (singleProcessCommunicator(), threadCommunicator(...), mpiCommunicator())`);
+    invalidType(OWNER, 'communicator', comm, 'a Communicator (singleProcessCommunicator(), threadCommunicator(...), mpiCommunicator())');
   }
   return c as Communicator;
 }
@@ -87,16 +87,16 @@ function averageOverRanks(comm: Communicator, grads: readonly (readonly [string,
 /** The Shampoo step spread over the ranks of `distribution.communicator` (see the module comment). */
 export function distributedScaleByShampoo(options: ShampooOptions = {}, distribution: DistributionOptions): GradientTransformation<DistributedShampooState> {
   checkKnownOptions(OWNER, distribution, ['communicator', 'communicationDtype', 'costModel', 'averageGradients', 'worldSize']);
-  if (distribution === undefined) throw new TypeError(`${OWNER}: distribution = undefined is not allowed; allowed: { communicator, ... }`);
+  if (distribution === undefined) invalidType(OWNER, 'distribution', distribution, '{ communicator, ... }');
   const comm = checkCommunicator(distribution.communicator);
   const dtype = distribution.communicationDtype ?? 'float32';
   if (!DTYPES.includes(dtype)) {
-    throw new RangeError(`${OWNER}: communicationDtype = ${JSON.stringify(dtype)} is not allowed; allowed: 'float32', 'float16' or 'bfloat16'`);
+    invalidParameter(OWNER, 'communicationDtype', dtype, "'float32', 'float16' or 'bfloat16'");
   }
   const average = checkBoolean(OWNER, 'averageGradients', distribution.averageGradients ?? true);
   const worldSize = distribution.worldSize === undefined ? undefined : checkNumber(OWNER, 'worldSize', distribution.worldSize, { min: 1, integer: true });
   if (distribution.costModel !== undefined && typeof distribution.costModel !== 'function') {
-    throw new TypeError(`${OWNER}: costModel = ${String(distribution.costModel)} is not allowed; allowed: a function (blockShape) => cost`);
+    invalidType(OWNER, 'costModel', distribution.costModel, 'a function (blockShape) => cost');
   }
   const engine = shampooBlockEngine(options, OWNER);
   const config = engine.config;
