@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from './transform.js';
 import { isTensor, leavesWithPaths } from './tree.js';
 
+/** Every tensor in a state or tree (tree.ts, on the one tree walker); re-exported where it used to live. */
+export { tensorsIn } from './tree.js';
+
 /** A leaf of a state: a tensor or a primitive. */
 export type StateLeaf = tf.Tensor | number | boolean | string | null;
 

@@ -11,6 +11,9 @@ import { checkBoolean, checkKnownOptions, partition, adamw, type GradientTransfo
 import * as tf from '@tensorflow/tfjs-core';
 import { recipeLearningRate } from './learning-rate.js';
 import { shampooRecipe } from './recipe.js';
+
+/** The recipe's tail (recipe.ts), re-exported where it used to live. */
+export { afterShampooDirection } from './recipe.js';
 import { NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
 import type { ShampooOptions } from './config.js';
 import { scaleByShampoo } from './scale-by-shampoo.js';

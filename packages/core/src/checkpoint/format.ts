@@ -16,6 +16,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isTensor, isTreeContainer, pathLabel, walkTree } from '../tree.js';
 
+/** A path as messages print it: the one path formatter of tree.ts, re-exported where it used to live. */
+export { pathLabel } from '../tree.js';
+
 /** The version written by `saveCheckpoint`; `loadCheckpoint` accepts exactly this one. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
