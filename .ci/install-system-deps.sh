@@ -4,6 +4,8 @@
 #   mesa-vulkan-drivers >= 25         lavapipe, a software Vulkan driver Dawn accepts (Debian 12's own
 #                                     Mesa 22.3 gives no adapter; bookworm-backports has 25.x)
 #   chromium                          headless browser for the WebGPU/wasm-in-the-browser conformance tests
+#   python3-numpy, libopenblas0-pthread  numpy.linalg.eigh (LAPACK dsyevd on OpenBLAS, not the reference
+#                                     BLAS numpy alone pulls in): the anchor of `npm run bench -- linalg`
 # Packages already installed (at a good enough version) are skipped; apt-get update runs only when
 # something is missing. If Mesa >= 25 cannot be had, the webgpu-in-Node tests can still run on the
 # SwiftShader driver shipped with chromium: export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
@@ -71,3 +73,9 @@ fi
 
 # 3. Chromium (its Depends are enough for headless use; the Recommends are desktop extras).
 if [ -z "$(installed_version chromium)" ]; then apt_install --no-install-recommends chromium; else note "chromium $(installed_version chromium) present"; fi
+
+# 4. numpy on OpenBLAS for /usr/bin/python3: the LAPACK anchor of the linalg benchmark (python3-numpy
+#    alone links the reference BLAS, 2-6x slower than OpenBLAS; the alternatives switch to OpenBLAS).
+for pkg in python3-numpy libopenblas0-pthread; do
+  if [ -z "$(installed_version "$pkg")" ]; then apt_install --no-install-recommends "$pkg"; else note "$pkg $(installed_version "$pkg") present"; fi
+done

@@ -6,7 +6,10 @@ export { nodeGpuUnavailableReason, NODE_GPU_PACKAGES } from './start-node-gpu.js
 export { diagnoseVulkan, WEBGPU_NODE_REMEDY, SWIFTSHADER_ICD } from './webgpu-node-diagnosis.js';
 export { TFJS_WASM_VERSION, WASM_BINARY_NAMES, type WasmPaths, nodeWasmDirectory, bundledWasmFileMap } from './wasm-binaries.js';
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS, WASM_FASTER_KERNELS } from './wasm-kernels/register.js';
-export { TRANSPOSE_FIRST, transposeFirstBatchMatMul } from './wasm-kernels/batch-mat-mul.js';
+export { TRANSPOSE_FIRST, transposeFirstBatchMatMul, runsSliceBySlice, SLICE_MIN_MACS } from './wasm-kernels/batch-mat-mul.js';
+export { broadcastBatchPairs, type BatchPairs } from './wasm-kernels/broadcast-batch.js';
+export { persistentViewCount, sweepPersistentViews } from './wasm-kernels/persistent-views.js';
+export { asWasmHeapBackend, type WasmHeapBackend } from './wasm-kernels/wasm-heap-views.js';
 export { im2colTransposed, imageStridesOf, type ImageStrides } from './wasm-kernels/im2col.js';
 export { type ConvGeometry, geometryFromConvInfo, validOutputRange } from './wasm-kernels/conv-geometry.js';
 export { col2imTransposed } from './wasm-kernels/col2im.js';
