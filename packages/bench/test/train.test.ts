@@ -7,7 +7,7 @@ import { Dataset } from '../src/data/dataset.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams, type Params } from '../src/models/model.js';
 import { stateBytes } from '../src/train/state-bytes.js';
-import { makeLearner, makeTransform, type OptimizerSpec } from '../src/train/optimizers.js';
+import { makeLearner, makeTransform, OPTIMIZER_NAMES, scheduleMultiplier, type OptimizerSpec } from '../src/train/optimizers.js';
 import { transformLearner, type Learner } from '../src/train/learner.js';
 import { runTraining, type RunResult } from '../src/train/run.js';
 import { mean, summarize, summaryRow } from '../src/train/summary.js';
@@ -69,11 +69,11 @@ describe('learners', () => {
     disposeTree(params);
   });
 
-  it('no tensor leaks: Shampoo, AdamW and tf.train.adam learners over 12 steps', async () => {
+  it('no tensor leaks: every contender (AdamW, Shampoo, SOAP, Muon, tf.train.adam), constant and scheduled, over 12 steps', async () => {
     const params = initParams(model, 3);
     const batch = data.batch(Int32Array.from({ length: 12 }, (_, i) => i));
-    for (const name of ['shampoo', 'adamw', 'tf.train.adam'] as const) {
-      const learner = makeLearner(spec(name, 0.01), model, params);
+    for (const s of OPTIMIZER_NAMES.flatMap((name) => [spec(name, 0.01), { ...spec(name, 0.01), decaySteps: 12, warmupSteps: 2 }])) {
+      const learner = makeLearner(s, model, params);
       await learner.step(batch);
       await learner.step(batch);
       const before = tf.memory().numTensors;
@@ -216,9 +216,9 @@ describe('timedRootExecutor', () => {
 });
 
 describe('learning-rate schedule of the protocol (decaySteps)', () => {
-  it('scales each step of AdamW and Shampoo by (1 + cos(pi t / T)) / 2 and nothing else; tf.train.adam refuses it', () => {
+  it('scales each step of AdamW, Shampoo, SOAP and Muon by (1 + cos(pi t / T)) / 2 and nothing else', () => {
     const T = 6;
-    for (const name of ['adamw', 'shampoo'] as const) {
+    for (const name of ['adamw', 'shampoo', 'soap', 'muon'] as const) {
       const base: OptimizerSpec = { name, lr: 0.01, weightDecay: 1e-3, preconditionFrequency: 2, maxPreconditionerDim: 8 };
       const constant = makeTransform(base);
       const decayed = makeTransform({ ...base, decaySteps: T });
@@ -241,11 +241,41 @@ describe('learning-rate schedule of the protocol (decaySteps)', () => {
       }
       disposeTree([params, sc, sd]);
     }
+  });
+
+  it('with a warmup of W steps the multiplier is t / W, then the cosine over the remaining T - W steps (known answers)', () => {
+    const m = scheduleMultiplier({ name: 'adamw', lr: 1, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 8, decaySteps: 10, warmupSteps: 4 });
+    if (m === undefined) throw new Error('expected a schedule');
+    const expected = [0, 0.25, 0.5, 0.75, 1, (1 + Math.cos(Math.PI / 6)) / 2, 0.75, 0.5, 0.25, (1 + Math.cos((5 * Math.PI) / 6)) / 2, 0, 0];
+    expected.forEach((v, t) => expect(m(t)).toBeCloseTo(v, 12));
+    expect(() => scheduleMultiplier({ name: 'adamw', lr: 1, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 8, warmupSteps: 4 })).toThrow(/warmupSteps = 4 is not allowed without decaySteps/);
+  });
+
+  it('tf.train.adam follows the same schedule: its update at step t is m(t) times the constant-lr update', async () => {
+    // Was: tf.train.adam refused a schedule (so it could not run in the cosine headline). Now
+    // the learner sets the optimizer's lr to lr m(t) before step t. One-leaf check: the first
+    // Adam step moves each weight by lr sign(g) (bias-corrected m / sqrt(v) = sign(g)).
     const model = mlp([4, 3]);
-    const p = initParams(model, 1);
-    expect(() => makeLearner({ name: 'tf.train.adam', lr: 0.01, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 8, decaySteps: 10 }, model, p)).toThrow(
-      /decaySteps = 10 is not allowed for tf.train.adam/,
-    );
-    disposeTree(p as never);
+    const data = blobs(12, 4);
+    const batch = data.batch(Int32Array.from({ length: 12 }, (_, i) => i));
+    const spec0: OptimizerSpec = { name: 'tf.train.adam', lr: 0.01, weightDecay: 0, preconditionFrequency: 1, maxPreconditionerDim: 8, decaySteps: 10, warmupSteps: 4 };
+    const moves: number[][] = [];
+    for (const s of [spec0, { ...spec0, decaySteps: undefined, warmupSteps: undefined }]) {
+      const p = initParams(model, 1);
+      const learner = makeLearner(s, model, p);
+      const before = learner.params().dense1.kernel.dataSync().slice();
+      await learner.step(batch); // t = 0: m = 0 under the schedule
+      const mid = learner.params().dense1.kernel.dataSync().slice();
+      await learner.step(batch); // t = 1: m = 1/4
+      const after = learner.params().dense1.kernel.dataSync();
+      moves.push([Math.max(...before.map((v, i) => Math.abs(mid[i] - v))), Math.max(...mid.map((v, i) => Math.abs(after[i] - v)))]);
+      learner.dispose();
+      disposeTree(p as never);
+    }
+    expect(moves[0][0]).toBe(0);
+    expect(moves[1][0]).toBeCloseTo(0.01, 5);
+    expect(moves[0][1]).toBeGreaterThan(0);
+    expect(moves[0][1]).toBeLessThanOrEqual(0.25 * 0.01 * 1.0001);
+    tf.dispose([batch.x, batch.y]);
   });
 });

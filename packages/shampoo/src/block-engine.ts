@@ -35,7 +35,12 @@ import { resolveRootExecutor } from './executor-choice.js';
 import type { RootRequest } from './root-executor.js';
 import { acceptRootResults, groupRootResults } from './root-results.js';
 import { checkInFlight, emptyInFlight, nextInFlight, resubmitInFlight, submissionTracker } from './in-flight-roots.js';
-import { classicMomentum, filteredGradient, matchGraftingNorm } from './direction-steps.js';
+import { classicMomentum, filteredGradient, matchGraftingNormBatch } from './direction-steps.js';
+import { groupBlocksByShape, type BlockGroup } from './batched/block-groups.js';
+import { groupInputs, stackGroupInputs, type GroupInputs } from './batched/group-inputs.js';
+import { assembleLeaves, gatherGroup, leafPlan, type LeafPlan } from './batched/leaf-stacks.js';
+import { stackBlocks, stackOrNull, unstackBlocks } from './batched/stacking.js';
+import type { InFlightRoots } from './in-flight-roots.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
 import { consoleWarning } from './warnings.js';
@@ -91,6 +96,20 @@ export interface ShampooBlockEngine {
    * a state that lacks a block, a NaN/Inf root or too many failed root computations.
    */
   step(blocks: readonly BlockInput[], state: ShampooState): { directions: tf.Tensor[]; state: ShampooState };
+  /**
+   * step on every block of whole parameters (call inside tf.tidy): each leaf's direction in
+   * its own shape (a clone of the gradient for a leaf without blocks) and the new state.
+   * The blocks are cut and assembled per group of one shape (batched/leaf-stacks.ts), so
+   * no per-block tensor is made for the gradients, parameters or directions.
+   */
+  stepLeaves(leaves: readonly LeafInput[], state: ShampooState): { updates: tf.Tensor[]; state: ShampooState };
+}
+
+/** One parameter of a step: its path, its gradient and its parameter (needed only with weight decay). */
+export interface LeafInput {
+  readonly path: string;
+  readonly grad: tf.Tensor;
+  readonly param?: tf.Tensor | null;
 }
 
 /** `<parameter path>#<block index>`. */
@@ -111,8 +130,18 @@ export function decoupledWeightDecay(config: Pick<ShampooConfig, 'weightDecay' |
   return wd / peakLr;
 }
 
+/** How the engine runs its blocks (internal; the default is the one to use). */
+export interface BlockEngineMode {
+  /**
+   * true (default): blocks of one shape run as one group on stacked tensors; false: every
+   * block alone through the per-block variant steps (the oracle of the batching tests).
+   */
+  readonly batchBlocks?: boolean;
+}
+
 /** Builds the block engine; `owner` names the transform in error messages. */
-export function shampooBlockEngine(options: ShampooOptions, owner: string): ShampooBlockEngine {
+export function shampooBlockEngine(options: ShampooOptions, owner: string, mode: BlockEngineMode = {}): ShampooBlockEngine {
+  const batchBlocks = mode.batchBlocks ?? true;
   const config = resolveShampooConfig(options);
   const variant = makeVariant(config);
   const executor = resolveRootExecutor(options.rootExecutor, owner);
@@ -146,6 +175,116 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
   const inFlightSlots = () => (variant.rootKind === null ? 0 : executor.delay);
   const submitted = submissionTracker();
 
+  /**
+   * The step on groups of blocks (see the module comment): `infos` are the step's blocks in
+   * order, each run one group with its stacked inputs; returns each group's [B, ...] stack of
+   * directions and the new state.
+   */
+  const runGroups = (infos: readonly BlockInfo[], runs: readonly { group: BlockGroup; inputs: GroupInputs }[], state: ShampooState): { outputs: tf.Tensor[]; state: ShampooState } => {
+      const step = state.step + 1;
+      const start = config.startPreconditioningStep;
+      const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
+      const graftOnly = config.grafting !== null && step < start;
+      const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
+      const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
+      const bcFactors = factorBiasCorrection(step);
+      const delay = inFlightSlots();
+      const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
+      const olds = infos.map((info) => {
+        const old = state.blocks[info.key];
+        if (!old || typeof old !== 'object') {
+          invalidParameter(owner, `state.blocks['${info.key}']`, old, `the block state built by init for a block of shape [${info.shape.join(',')}]`);
+        }
+        return old;
+      });
+
+      // Pass 1, per group of blocks of one shape, on [B, ...] stacks: statistics, grafting
+      // state, filtered gradient; per block: root requests, roots in flight.
+      const requests: RootRequest[] = [];
+      const pre: VariantState[] = new Array(infos.length);
+      const own: (RootRequest[] | null)[] = new Array(infos.length).fill(null);
+      const inFlight: (readonly InFlightRoots[] | null)[] = new Array(infos.length).fill(null);
+      const groups = runs.map(({ group, inputs: stack }) => {
+        const old = group.members.map((i) => olds[i]);
+        const batched = variant.batched?.supports(group.shape) ? variant.batched : undefined;
+        const members = group.members.map((i) => infos[i]);
+        if (factorStep) {
+          const states = old.map((o) => o.preconditioner);
+          const next = batched?.updateStatistics
+            ? batched.updateStatistics(members, states, stack.G)
+            : members.map((info, b) => variant.updateStatistics(info, states[b], stack.blockG()[b]));
+          group.members.forEach((i, b) => (pre[i] = next[b]));
+        } else {
+          group.members.forEach((i, b) => (pre[i] = old[b].preconditioner));
+        }
+        const graft = config.grafting ? config.grafting.accumulate(stackOrNull(old.map((o) => o.graft)), stack.G) : null;
+        const { filtered, direction } =
+          config.beta1 > 0 ? filteredGradient(stackBlocks(old.map((o) => o.filtered as tf.Tensor)), stack.G, config.beta1, config.beta3, bc1) : { filtered: null, direction: stack.G };
+        return { group, infos: members, old, stack, batched, graft, filtered, direction };
+      });
+      infos.forEach((info, i) => {
+        own[i] = rootStep ? variant.rootRequests(info, pre[i], bcFactors) : null;
+        if (own[i]) requests.push(...own[i]!);
+        if (delay > 0) inFlight[i] = checkInFlight(owner, info.key, olds[i].inFlight, delay, state.step, variant.rootRequests(info, olds[i].preconditioner, 1));
+      });
+      if (delay > 0) {
+        const inState = infos.map((info, i) => ({ key: info.key, slots: inFlight[i]!, specsAt: (s: number) => variant.rootRequests(info, olds[i].preconditioner, factorBiasCorrection(s)) }));
+        resubmitInFlight(owner, executor, submitted, step, inState);
+      }
+      if (rootStep) {
+        executor.submit(step, requests);
+        submitted.record(step, requests);
+      }
+      const byBlock = groupRootResults(executor.collect(step));
+      submitted.forgetThrough(step - delay);
+
+      // Pass 2: install roots (per block); precondition, graft, weight decay, momentum (per group).
+      const next: Record<string, BlockState> = {};
+      const outputs: tf.Tensor[] = [];
+      for (const { group, infos, old, stack, batched, graft, filtered, direction } of groups) {
+        const states = group.members.map((i, b) => {
+          let failures = old[b].failures;
+          let p = pre[i];
+          const results = byBlock.get(infos[b].key);
+          if (results) {
+            const r = acceptRootResults(owner, infos[b].key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
+            failures = r.failures;
+            p = variant.install(infos[b], p, r.accepted);
+          }
+          return { failures, preconditioner: variant.afterRoots(infos[b], p, stack.blockG()[b]) };
+        });
+        let p: tf.Tensor;
+        if (graftOnly) {
+          p = config.grafting!.direction(graft, direction, step);
+        } else {
+          const pres = states.map((s) => s.preconditioner);
+          p = batched?.precondition
+            ? batched.precondition(infos, pres, direction, bc2)
+            : stackBlocks(unstackBlocks(direction).map((d, b) => variant.precondition(infos[b], pres[b], d, bc2)));
+          if (config.grafting) p = matchGraftingNormBatch(p, config.grafting.direction(graft, direction, step));
+        }
+        if (alpha !== 0 && stack.W) p = tf.add(p, tf.mul(stack.W, alpha));
+        let momentum: tf.Tensor | null = null;
+        if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, stackBlocks(old.map((o) => o.momentum as tf.Tensor)), config.momentum));
+        outputs.push(p);
+        const [grafts, filters, momenta] = [graft, filtered, momentum].map((x) => (x === null ? null : unstackBlocks(x)));
+        group.members.forEach((i, b) => {
+          const block: BlockState = { preconditioner: states[b].preconditioner, failures: states[b].failures, graft: grafts ? grafts[b] : null, filtered: filters ? filters[b] : null, momentum: momenta ? momenta[b] : null };
+          next[infos[b].key] = inFlight[i] ? { ...block, inFlight: nextInFlight(inFlight[i]!, step, own[i], variant.rootRequests(infos[b], block.preconditioner, 1)) } : block;
+        });
+      }
+      return { outputs, state: { step, blocks: next } };
+  };
+  const l2 = config.weightDecayType === 'l2' ? config.weightDecay : 0;
+  const plans = new Map<string, LeafPlan>();
+
+  /** The parameter must be present with the gradient's shape when the step reads it. */
+  const checkParam = (path: string, grad: tf.Tensor, param: tf.Tensor | null | undefined): void => {
+    if (!needsParams) return;
+    if (!param) invalidParameter(owner, `params at '${path}'`, param, 'a tensor of the shape of the update');
+    if (!tf.util.arraysEqual(param.shape, grad.shape)) invalidParameter(owner, `params at '${path}' shape`, param.shape, `[${grad.shape.join(',')}] (the update's shape)`);
+  };
+
   return {
     config,
     needsParams,
@@ -153,10 +292,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
     blockInfo,
 
     blockInputs(path, grad, param, keep) {
-      if (needsParams) {
-        if (!param) invalidParameter(owner, `params at '${path}'`, param, 'a tensor of the shape of the update');
-        if (!tf.util.arraysEqual(param.shape, grad.shape)) invalidParameter(owner, `params at '${path}' shape`, param.shape, `[${grad.shape.join(',')}] (the update's shape)`);
-      }
+      checkParam(path, grad, param);
       const layout = layoutOf(grad.shape);
       const infos = layout.blocks.map((_, i) => blockInfo(path, layout, i));
       const kept = keep ? infos.filter((info) => keep(info.key)) : infos;
@@ -186,72 +322,35 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string): Sham
     },
 
     step(blocks, state) {
-      const step = state.step + 1;
-      const start = config.startPreconditioningStep;
-      const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
-      const graftOnly = config.grafting !== null && step < start;
-      const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
-      const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
-      const bcFactors = factorBiasCorrection(step);
-      const delay = inFlightSlots();
-      const bc1 = config.useBiasCorrection && config.beta1 > 0 ? 1 - config.beta3 * config.beta1 ** (step - 1) : 1;
+      const infos = blocks.map((b) => b.info);
+      const groups = groupBlocksByShape(infos, batchBlocks);
+      const runs = groups.map((group) => ({ group, inputs: stackGroupInputs(group.members.map((i) => blocks[i]), l2) }));
+      const { outputs, state: next } = runGroups(infos, runs, state);
+      const directions: tf.Tensor[] = new Array(blocks.length);
+      groups.forEach((g, k) => unstackBlocks(outputs[k]).forEach((d, b) => (directions[g.members[b]] = d)));
+      return { directions, state: next };
+    },
 
-      // Pass 1: statistics, grafting state, filtered gradient, root requests.
-      const requests: RootRequest[] = [];
-      const work = blocks.map(({ info, grad, param }) => {
-        const old = state.blocks[info.key];
-        if (!old || typeof old !== 'object') {
-          invalidParameter(owner, `state.blocks['${info.key}']`, old, `the block state built by init for a block of shape [${info.shape.join(',')}]`);
-        }
-        const G = config.weightDecayType === 'l2' && param ? tf.add(grad, tf.mul(param, config.weightDecay)) : grad;
-        const pre = factorStep ? variant.updateStatistics(info, old.preconditioner, G) : old.preconditioner;
-        const graft = config.grafting ? config.grafting.accumulate(old.graft, G) : null;
-        const { filtered, direction } =
-          config.beta1 > 0 ? filteredGradient(old.filtered as tf.Tensor, G, config.beta1, config.beta3, bc1) : { filtered: null, direction: G };
-        const own = rootStep ? variant.rootRequests(info, pre, bcFactors) : null;
-        if (own) requests.push(...own);
-        const inFlight = delay > 0 ? checkInFlight(owner, info.key, old.inFlight, delay, state.step, variant.rootRequests(info, old.preconditioner, 1)) : null;
-        return { info, old, G, param, pre, graft, filtered, direction, own, inFlight };
+    stepLeaves(leaves, state) {
+      const layouts = leaves.map(({ path, grad, param }) => {
+        checkParam(path, grad, param);
+        return layoutOf(grad.shape);
       });
-      if (delay > 0) {
-        const inState = work.map((wk) => ({ key: wk.info.key, slots: wk.inFlight!, specsAt: (s: number) => variant.rootRequests(wk.info, wk.old.preconditioner, factorBiasCorrection(s)) }));
-        resubmitInFlight(owner, executor, submitted, step, inState);
-      }
-      if (rootStep) {
-        executor.submit(step, requests);
-        submitted.record(step, requests);
-      }
-      const byBlock = groupRootResults(executor.collect(step));
-      submitted.forgetThrough(step - delay);
-
-      // Pass 2: install roots, precondition, graft, weight decay, momentum.
-      const next: Record<string, BlockState> = {};
-      const directions = work.map((wk) => {
-        const { info, old } = wk;
-        let failures = old.failures;
-        let pre = wk.pre;
-        const results = byBlock.get(info.key);
-        if (results) {
-          const r = acceptRootResults(owner, info.key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
-          failures = r.failures;
-          pre = variant.install(info, pre, r.accepted);
-        }
-        pre = variant.afterRoots(info, pre, wk.G);
-        let p: tf.Tensor;
-        if (graftOnly) {
-          p = config.grafting!.direction(wk.graft, wk.direction, step);
-        } else {
-          p = variant.precondition(info, pre, wk.direction, bc2);
-          if (config.grafting) p = matchGraftingNorm(p, config.grafting.direction(wk.graft, wk.direction, step));
-        }
-        if (alpha !== 0 && wk.param) p = tf.add(p, tf.mul(wk.param, alpha));
-        let momentum: tf.Tensor | null = null;
-        if (config.momentum) ({ momentum, direction: p } = classicMomentum(p, old.momentum as tf.Tensor, config.momentum));
-        const block: BlockState = { preconditioner: pre, failures, graft: wk.graft, filtered: wk.filtered, momentum };
-        next[info.key] = wk.inFlight ? { ...block, inFlight: nextInFlight(wk.inFlight, step, wk.own, variant.rootRequests(info, pre, 1)) } : block;
-        return p;
-      });
-      return { directions, state: { step, blocks: next } };
+      const infos = leaves.flatMap(({ path }, l) => layouts[l].blocks.map((_, i) => blockInfo(path, layouts[l], i)));
+      const key = `${batchBlocks}:${layouts.map((l) => l.shape.join('x')).join('|')}`;
+      const groups = groupBlocksByShape(infos, batchBlocks);
+      let plan = plans.get(key);
+      if (!plan) plans.set(key, (plan = leafPlan(layouts, groups)));
+      // Each leaf flattened once for the gathers of all its groups.
+      const grads = leaves.map((x) => tf.reshape(x.grad, [-1]));
+      const params = needsParams ? leaves.map((x) => tf.reshape(x.param!, [-1])) : null;
+      const runs = groups.map((group, g) => ({
+        group,
+        inputs: groupInputs(gatherGroup(plan!, g, group.shape, grads), params ? gatherGroup(plan!, g, group.shape, params) : null, l2, null),
+      }));
+      const { outputs, state: next } = runGroups(infos, runs, state);
+      const updates = infos.length === 0 ? leaves.map(() => null) : assembleLeaves(plan, outputs, layouts);
+      return { updates: updates.map((u, l) => u ?? tf.clone(leaves[l].grad)), state: next };
     },
   };
 }

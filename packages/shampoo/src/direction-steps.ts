@@ -31,6 +31,17 @@ export function matchGraftingNorm(p: tf.Tensor, graft: tf.Tensor): tf.Tensor {
   return tf.mul(p, tf.div(frobeniusNorm(graft), tf.add(frobeniusNorm(p), 1e-16)));
 }
 
+/**
+ * matchGraftingNorm on a [B, ...] stack of blocks, block by block:
+ *   P_b <- P_b ||P_graft,b||_F / (||P_b||_F + 1e-16)
+ * with the B norms as one reduction over every axis but the first.
+ */
+export function matchGraftingNormBatch(p: tf.Tensor, graft: tf.Tensor): tf.Tensor {
+  const axes = p.shape.map((_, i) => i).slice(1);
+  const norms = (x: tf.Tensor) => tf.sqrt(tf.sum(tf.square(x), axes, true));
+  return tf.mul(p, tf.div(norms(graft), tf.add(norms(p), 1e-16)));
+}
+
 /** Classic momentum: M' = mu M + (1 - d) P; returns M' and P' = (1 - d) P + mu M' (Nesterov) or M'. */
 export function classicMomentum(
   p: tf.Tensor,

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { modeGrams } from './kronecker.js';
-import { packedLength, packSymmetricTensor, unpackSymmetricTensor } from './packing.js';
+import { batchedModeGrams } from './batched/batched-kronecker.js';
+import { packedLength, packSymmetricBatch, packSymmetricTensor, unpackSymmetricTensor } from './packing.js';
 
 /** The weight w of the new outer product (see the module comment). */
 export function factorWeight(beta2: number, useFactorWeighting: boolean): number {
@@ -18,13 +19,15 @@ export function initFactor(n: number, packed: boolean): tf.Tensor {
   return packed ? tf.zeros([packedLength(n)]) : tf.zeros([n, n]);
 }
 
+/** beta2 F + w g for a gram g already in F's storage form (the multiplies by 1 skipped). */
+function decayAndAdd(f: tf.Tensor, g: tf.Tensor, beta2: number, weight: number): tf.Tensor {
+  const scaled = weight === 1 ? g : tf.mul(g, weight);
+  return beta2 === 1 ? tf.add(f, scaled) : tf.add(tf.mul(f, beta2), scaled);
+}
+
 /** beta2 F + w gram (gram is the full n x n outer product; packed on the way in when `packed`). */
 export function updateFactor(f: tf.Tensor, gram: tf.Tensor, n: number, beta2: number, weight: number, packed: boolean): tf.Tensor {
-  return tf.tidy(() => {
-    const g = packed ? packSymmetricTensor(gram, n) : gram;
-    const scaled = weight === 1 ? g : tf.mul(g, weight);
-    return beta2 === 1 ? tf.add(f, scaled) : tf.add(tf.mul(f, beta2), scaled);
-  });
+  return tf.tidy(() => decayAndAdd(f, packed ? packSymmetricTensor(gram, n) : gram, beta2, weight));
 }
 
 /**
@@ -40,6 +43,28 @@ export function updateFactors(
   return tf.tidy(() => {
     const grams = modeGrams(grad, factors.map((f) => f !== null));
     const next = factors.map((f, i) => (f === null ? null : updateFactor(f, grams[i] as tf.Tensor, grad.shape[i], settings.beta2, settings.weight, settings.packed)));
+    return next as unknown as tf.TensorContainer;
+  }) as unknown as (tf.Tensor | null)[];
+}
+
+/**
+ * updateFactors on a stack of B blocks of order 1 or 2: `factors[i]` is the [B, ...] stack
+ * of every block's F_i (or null), `grad` the [B, ...] stack of their gradient blocks;
+ *   F_i,b <- beta2 F_i,b + w G_b,(i) G_b,(i)^T
+ * with one batched Gram product per dim (batched-kronecker.ts) and one packing gatherND.
+ */
+export function updateFactorsBatch(
+  factors: readonly (tf.Tensor | null)[],
+  grad: tf.Tensor,
+  settings: { readonly beta2: number; readonly weight: number; readonly packed: boolean },
+): (tf.Tensor | null)[] {
+  return tf.tidy(() => {
+    const grams = batchedModeGrams(grad, factors.map((f) => f !== null));
+    const next = factors.map((f, i) => {
+      if (f === null) return null;
+      const gram = grams[i] as tf.Tensor;
+      return decayAndAdd(f, settings.packed ? packSymmetricBatch(gram, grad.shape[i + 1]) : gram, settings.beta2, settings.weight);
+    });
     return next as unknown as tf.TensorContainer;
   }) as unknown as (tf.Tensor | null)[];
 }

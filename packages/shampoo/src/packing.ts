@@ -44,15 +44,24 @@ function unpackIndexArray(n: number): Int32Array {
 
 const cache = new Map<string, Int32Array>();
 
-/** The [k, 1] int32 indices into the flattened source (see the module comment). */
-function indexTensor(kind: 'pack' | 'unpack', n: number): tf.Tensor2D {
-  const key = `${kind}:${n}`;
+/**
+ * The [k, 1] int32 indices into the flattened source (see the module comment); for a stack
+ * of `count` matrices, the indices of each one in turn, offset by its start (b n^2 or b n(n+1)/2).
+ */
+function indexTensor(kind: 'pack' | 'unpack', n: number, count = 1): tf.Tensor {
+  const key = `${kind}:${n}:${count}`;
   let data = cache.get(key);
   if (!data) {
-    data = kind === 'pack' ? packIndexArray(n) : unpackIndexArray(n);
+    const one = count === 1 ? null : cache.get(`${kind}:${n}:1`);
+    const single = one ?? (kind === 'pack' ? packIndexArray(n) : unpackIndexArray(n));
+    if (!one) cache.set(`${kind}:${n}:1`, single);
+    const stride = kind === 'pack' ? n * n : packedLength(n);
+    data = new Int32Array(single.length * count);
+    for (let b = 0; b < count; b++) for (let k = 0; k < single.length; k++) data[b * single.length + k] = single[k] + b * stride;
     cache.set(key, data);
   }
-  return tf.tensor2d(data, [data.length, 1], 'int32');
+  // A stack's indices as [count, k, 1]: the gather's output is then [count, k] directly.
+  return count === 1 ? tf.tensor2d(data, [data.length, 1], 'int32') : tf.tensor3d(data, [count, data.length / count, 1], 'int32');
 }
 
 /** Upper triangle of a symmetric n x n tensor as a 1-D tensor of n(n+1)/2 entries. */
@@ -63,4 +72,11 @@ export function packSymmetricTensor(full: tf.Tensor, n: number): tf.Tensor {
 /** The n x n symmetric matrix of a packed upper triangle. */
 export function unpackSymmetricTensor(packed: tf.Tensor, n: number): tf.Tensor {
   return tf.tidy(() => tf.reshape(tf.gatherND(tf.reshape(packed, [-1]), indexTensor('unpack', n)), [n, n]));
+}
+
+/** packSymmetricTensor of every matrix of a [B, n, n] stack: [B, n(n+1)/2], one gatherND. */
+export function packSymmetricBatch(full: tf.Tensor, n: number): tf.Tensor {
+  const count = full.shape[0];
+  if (count === 1) return tf.tidy(() => tf.reshape(packSymmetricTensor(full, n), [1, packedLength(n)]));
+  return tf.tidy(() => tf.gatherND(tf.reshape(full, [-1]), indexTensor('pack', n, count)));
 }

@@ -16,9 +16,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, leavesWithPaths, ownTensors, tensorsIn, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
 import { invalidParameter } from './validate.js';
-import { assembleBlocks } from './blocking/layout.js';
 import type { ShampooOptions } from './config.js';
-import { shampooBlockEngine, type BlockInput, type ShampooState } from './block-engine.js';
+import { shampooBlockEngine, type ShampooState } from './block-engine.js';
 
 export { blockKey, decoupledWeightDecay, type BlockState, type ShampooState } from './block-engine.js';
 
@@ -52,17 +51,8 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
       const inputs = [...tensorsIn(state), ...grads.map(([, g]) => g), ...paramByPath.values()];
 
       const result = tf.tidy(() => {
-        const perLeaf = grads.map(([path, g]) => engine.blockInputs(path, g, paramByPath.get(path)));
-        const { directions, state: next } = engine.step(perLeaf.flat() as BlockInput[], state);
-        let first = 0;
-        const out = perLeaf.map((blocks, i) => {
-          const [, g] = grads[i];
-          const layout = engine.layoutOf(g.shape);
-          if (layout.blocks.length === 0) return tf.clone(g);
-          const parts = directions.slice(first, first + blocks.length);
-          first += blocks.length;
-          return assembleBlocks(parts, layout);
-        });
+        const leaves = grads.map(([path, grad]) => ({ path, grad, param: paramByPath.get(path) }));
+        const { updates: out, state: next } = engine.stepLeaves(leaves, state);
         let i = 0;
         const tree = treeMap(() => out[i++], updates);
         // Section 3 step 1: the blocks of a parameter without a gradient leaf are left

@@ -4,6 +4,8 @@ export interface Series {
   name: string;
   /** [x, y] points; non-finite or (on a log axis) non-positive values are skipped. */
   points: readonly (readonly [number, number])[];
+  /** Optional shaded band [x, low, high] around the line (e.g. the spread over seeds). */
+  band?: readonly (readonly [number, number, number])[];
 }
 
 export interface LineChartSpec {
@@ -54,7 +56,8 @@ export function lineChart(spec: LineChartSpec): string {
   const { title, xLabel, yLabel, series, logX = false, logY = false, xTicks, width = 720, height = 440 } = spec;
   const ok = (v: number, log: boolean): boolean => Number.isFinite(v) && (!log || v > 0);
   const pts = series.map((s) => s.points.filter(([x, y]) => ok(x, logX) && ok(y, logY)));
-  const all = pts.flat();
+  const bandPoints = series.flatMap((s) => (s.band ?? []).flatMap(([x, lo, hi]) => [[x, lo], [x, hi]] as const)).filter(([x, y]) => ok(x, logX) && ok(y, logY));
+  const all = [...pts.flat(), ...bandPoints];
   if (all.length === 0) throw new Error(`lineChart '${title}': no plottable points`);
   const left = 70, right = 170, top = 40, bottom = 55;
   const pw = width - left - right, ph = height - top - bottom;
@@ -90,6 +93,12 @@ export function lineChart(spec: LineChartSpec): string {
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const p = pts[i];
+    const band = (s.band ?? []).filter(([x, lo, hi]) => ok(x, logX) && ok(lo, logY) && ok(hi, logY));
+    if (band.length > 1) {
+      const edge = [...band.map(([x, , hi]) => [x, hi]), ...[...band].reverse().map(([x, lo]) => [x, lo])];
+      const d = edge.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
+      out.push(`<path d="${d} Z" fill="${color}" fill-opacity="0.18" stroke="none"/>`);
+    }
     if (p.length > 0) {
       const d = p.map(([x, y], k) => `${k === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);

@@ -21,6 +21,19 @@ export interface Model {
   readonly forwardFlopsPerExample: number;
   /** The logits of a batch, [b, classes]. */
   logits(params: Params, x: tf.Tensor): tf.Tensor2D;
+  /**
+   * The per-example loss of logits against targets, averaged over the rows (default:
+   * softmax cross-entropy, `crossEntropy`). A model that is not a classifier (the
+   * autoencoder) supplies its own and sets `classifies` to false.
+   */
+  readonly loss?: (logits: tf.Tensor2D, targets: tf.Tensor2D) => tf.Scalar;
+  /** False when arg-max accuracy means nothing (evaluations then report NaN); default true. */
+  readonly classifies?: boolean;
+  /**
+   * Which parameters (by path, e.g. 'block0/attention/query') are hidden-layer matrices,
+   * the ones Muon orthogonalizes (the rest get its AdamW); default: every 2-D parameter.
+   */
+  readonly hiddenMatrix?: (path: string) => boolean;
 }
 
 /** Number of parameters of a model. */
@@ -41,7 +54,8 @@ export function trainingFlopsPerStep(model: Model, batchSize: number): number {
 
 /**
  * Initial parameters: kernels He-normal, w ~ N(0, 2 / fanIn) with fanIn the product of
- * all dims but the last, biases 0. Drawn in layer order from `seed`.
+ * all dims but the last, biases 0, gains (normalisation scales) 1. Drawn in layer order
+ * from `seed`.
  */
 export function initParams(model: Model, seed: number): Params {
   const rng = new Rng(seed);
@@ -51,7 +65,8 @@ export function initParams(model: Model, seed: number): Params {
     for (const [name, shape] of Object.entries(names)) {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = new Float32Array(size);
-      if (name !== 'bias') {
+      if (name === 'gain') values.fill(1);
+      else if (name !== 'bias') {
         const fanIn = size / shape[shape.length - 1];
         const std = Math.sqrt(2 / fanIn);
         for (let i = 0; i < size; i++) values[i] = std * rng.normal();
@@ -70,9 +85,14 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scal
   });
 }
 
+/** The model's loss of logits against targets: its own `loss`, else softmax cross-entropy. */
+export function lossOf(model: Model, logits: tf.Tensor2D, targets: tf.Tensor2D): tf.Scalar {
+  return model.loss ? model.loss(logits, targets) : crossEntropy(logits, targets);
+}
+
 /** The loss of a model on a batch (for valueAndGrad). */
 export function modelLoss(model: Model, params: Params, x: tf.Tensor, y: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => crossEntropy(model.logits(params, x), y));
+  return tf.tidy(() => lossOf(model, model.logits(params, x), y));
 }
 
 /** Number of rows whose arg-max logit is the target class. */

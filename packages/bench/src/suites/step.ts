@@ -341,7 +341,11 @@ async function run(ctx: SuiteContext): Promise<void> {
   const rows: StepRow[] = [];
   for (const c of cases(ctx.quick).filter((x) => only === null || only.includes(x.name))) {
     const row = await measureCase(c, train, backend, frequency, runs, dispatchUs);
-    ctx.log(`  ${c.name}: AdamW ${row.adamw_ms.toFixed(1)} ms, Shampoo ${row.shampoo_ms.toFixed(1)} ms, ratio ${row.ratio.toFixed(3)} (flop bound ${row.flop_bound.toFixed(3)})`);
+    const b = row.breakdown;
+    ctx.log(
+      `  ${c.name}: AdamW ${row.adamw_ms.toFixed(1)} ms, Shampoo ${row.shampoo_ms.toFixed(1)} ms, ratio ${row.ratio.toFixed(3)} (flop bound ${row.flop_bound.toFixed(3)}, ` +
+        `ratio/bound ${row.ratio_over_bound.toFixed(3)}); kernels per update ${b.kernels_per_shampoo_update} / AdamW ${b.kernels_per_adamw_update} = ${(b.kernels_per_shampoo_update / b.kernels_per_adamw_update).toFixed(2)}x`,
+    );
     rows.push(row);
   }
   if (rows.length === 0) throw new RangeError(`--cases = ${JSON.stringify(ctx.flags.cases)} matched no case; allowed: ${cases(ctx.quick).map((c) => c.name).join(', ')}`);

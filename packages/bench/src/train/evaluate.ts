@@ -1,10 +1,10 @@
 /**
  * Test loss and accuracy of a model over a whole data set, in chunks (so memory stays
- * bounded): loss = (1/n) sum_i CE(logits_i, y_i), accuracy = (1/n) #{argmax logits_i = y_i}.
+ * bounded): loss = (1/n) sum_i L(logits_i, y_i) (the model's loss, softmax CE by default), accuracy = (1/n) #{argmax logits_i = y_i}.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Examples } from '../data/dataset.js';
-import { correctCount, crossEntropy, type Model, type Params } from '../models/model.js';
+import { correctCount, lossOf, type Model, type Params } from '../models/model.js';
 
 export interface Evaluation {
   readonly loss: number;
@@ -20,11 +20,11 @@ export async function evaluate(model: Model, params: Params, data: Examples, chu
     const batch = data.batch(idx);
     const [l, c] = tf.tidy(() => {
       const logits = model.logits(params, batch.x);
-      return [tf.mul(crossEntropy(logits, batch.y), end - start), correctCount(logits, batch.y)];
+      return [tf.mul(lossOf(model, logits, batch.y), end - start), correctCount(logits, batch.y)];
     });
     lossSum += (await l.data())[0];
     correct += (await c.data())[0];
     tf.dispose([l, c, batch.x, batch.y]);
   }
-  return { loss: lossSum / data.size, accuracy: correct / data.size };
+  return { loss: lossSum / data.size, accuracy: model.classifies === false ? NaN : correct / data.size };
 }

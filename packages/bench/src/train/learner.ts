@@ -56,8 +56,13 @@ export function transformLearnerFrom(model: Model, initial: TrainState, tx: Grad
   };
 }
 
-/** A learner over tfjs's own optimizer (e.g. tf.train.adam): variables + minimize. */
-export function tfjsLearner(model: Model, params: Params, optimizer: tf.Optimizer): Learner {
+/**
+ * A learner over tfjs's own optimizer (e.g. tf.train.adam): variables + minimize. With
+ * `learningRate`, step t runs at learningRate(t): tfjs's optimizers take a number, read
+ * from their `learningRate` field at every update, so the learner sets that field first.
+ */
+export function tfjsLearner(model: Model, params: Params, optimizer: tf.Optimizer, learningRate?: (t: number) => number): Learner {
+  let t = 0;
   const vars: { [layer: string]: { [name: string]: tf.Variable } } = {};
   for (const [layer, names] of Object.entries(params)) {
     vars[layer] = {};
@@ -65,6 +70,8 @@ export function tfjsLearner(model: Model, params: Params, optimizer: tf.Optimize
   }
   return {
     async step(batch) {
+      if (learningRate !== undefined) (optimizer as unknown as { learningRate: number }).learningRate = learningRate(t);
+      t += 1;
       const loss = optimizer.minimize(() => modelLoss(model, vars, batch.x, batch.y), true) as tf.Scalar;
       const value = (await loss.data())[0];
       loss.dispose();

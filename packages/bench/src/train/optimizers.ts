@@ -5,42 +5,56 @@
  *             preconditionFrequency, maxPreconditionerDim, Adam grafting (beta2 0.999,
  *             eps 1e-8)); its step size is Adam's, block by block, so lr means the same
  *             thing for both.
+ *   SOAP    : soap(lr, its paper's betas [0.95, 0.95], eps 1e-8, roots (one warm-started
+ *             QR step) every 10 steps, decoupled weight decay wd, maxPreconditionerDim).
+ *   Muon    : muon(lr, momentum 0.95 Nesterov, 5 Newton-Schulz steps, weight decay wd) on
+ *             the model's hidden matrices (Model.hiddenMatrix; default every 2-D
+ *             parameter), AdamW (lr, wd) on the rest.
  *   tf.train.adam : tfjs's own Adam (b1 0.9, b2 0.999, eps 1e-8; no weight decay).
+ * A schedule (decaySteps, warmupSteps) multiplies every optimizer's update at step t by
+ *   m(t) = t / W for t < W, then (1 + cos(pi (t - W) / (T - W))) / 2   (core's warmupCosineDecay, 0 -> 1 -> 0),
+ * so lr is the peak learning rate of every optimizer alike.
  * On a backend whose synchronous readback is expensive (webgpu) Shampoo computes its
  * roots on the device in float32, elsewhere on the host in float64 (backends' rule).
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamw, chain, cosineDecay, scaleByLearningRate, type GradientTransformation, type ScalarOrSchedule } from '@shampoo-ts/core';
+import { adamw, chain, scaleBySchedule, warmupCosineDecay, type GradientTransformation, type Schedule } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { deviceRootExecutor, hostRootExecutor, scaleByShampoo, shampoo, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, muon, shampoo, soap, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
 import type { Model, Params } from '../models/model.js';
 import { tfjsLearner, transformLearner, type Learner } from './learner.js';
 
-export type OptimizerName = 'shampoo' | 'adamw' | 'tf.train.adam';
+export type OptimizerName = 'shampoo' | 'adamw' | 'soap' | 'muon' | 'tf.train.adam';
+
+/** Every contender, baseline first (the order the protocol runs them in). */
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['adamw', 'shampoo', 'soap', 'muon', 'tf.train.adam'];
 
 export interface OptimizerSpec {
   readonly name: OptimizerName;
   readonly lr: number;
-  /** Decoupled weight decay (AdamW and Shampoo); ignored by tf.train.adam. */
+  /** Decoupled weight decay (all but tf.train.adam, which ignores it). */
   readonly weightDecay: number;
   /** Shampoo only. */
   readonly preconditionFrequency: number;
-  /** Shampoo only. */
+  /** Shampoo and SOAP. */
   readonly maxPreconditionerDim: number;
   /** Shampoo only: store factors as packed upper triangles. */
   readonly useSymmetricPacking?: boolean;
   /** Shampoo only: where roots are computed ('host-float64' unless told otherwise). */
   readonly rootExecutor?: 'host-float64' | 'device-float32' | RootExecutor;
   /**
-   * AdamW and Shampoo: decay the learning rate along a cosine from lr to 0 over this many
-   * steps, lr_t = lr (1 + cos(pi t / decaySteps)) / 2 (core's cosineDecay); default: constant.
+   * Every optimizer: multiply the update of step t by m(t), a linear warmup over
+   * warmupSteps then a cosine decay to 0 at decaySteps (see the module comment);
+   * default: a constant lr.
    */
   readonly decaySteps?: number;
+  /** Length of the linear warmup of the schedule (default 0; needs decaySteps). */
+  readonly warmupSteps?: number;
 }
 
 /** Display names for tables and plots. */
 export function optimizerLabel(name: OptimizerName): string {
-  return name === 'shampoo' ? 'Shampoo' : name === 'adamw' ? 'AdamW' : 'tf.train.adam';
+  return { shampoo: 'Shampoo', adamw: 'AdamW', soap: 'SOAP', muon: 'Muon', 'tf.train.adam': 'tf.train.adam' }[name];
 }
 
 /** Shampoo's options for a spec (see the module comment). */
@@ -65,32 +79,51 @@ export function shampooOptions(spec: OptimizerSpec): ShampooOptions {
   };
 }
 
-/** The spec's learning rate: the number lr, or its cosine decay over decaySteps. */
-function learningRateOf(spec: OptimizerSpec): ScalarOrSchedule {
-  return spec.decaySteps === undefined ? spec.lr : cosineDecay({ initValue: spec.lr, decaySteps: spec.decaySteps });
+/** The schedule's multiplier m(t) (0 -> 1 -> 0), or undefined for a constant lr. */
+export function scheduleMultiplier(spec: OptimizerSpec): Schedule | undefined {
+  if (spec.decaySteps === undefined) {
+    if (spec.warmupSteps !== undefined) throw new RangeError(`schedule: warmupSteps = ${spec.warmupSteps} is not allowed without decaySteps; allowed: undefined, or set decaySteps`);
+    return undefined;
+  }
+  return warmupCosineDecay({ initValue: 0, peakValue: 1, warmupSteps: spec.warmupSteps ?? 0, decaySteps: spec.decaySteps });
+}
+
+/** The transform at the constant peak lr, before any schedule. */
+function constantTransform(spec: OptimizerSpec, model?: Model): GradientTransformation {
+  const wd = spec.weightDecay;
+  switch (spec.name) {
+    case 'shampoo':
+      return shampoo(shampooOptions(spec)) as GradientTransformation;
+    case 'adamw':
+      return adamw({ learningRate: spec.lr, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: wd }) as GradientTransformation;
+    case 'soap':
+      return soap({ lr: spec.lr, weightDecay: wd, weightDecayType: 'decoupled', maxPreconditionerDim: spec.maxPreconditionerDim, rootExecutor: hostRootExecutor() }) as GradientTransformation;
+    case 'muon':
+      return muon({
+        lr: spec.lr, weightDecay: wd, adam: { weightDecay: wd },
+        ...(model?.hiddenMatrix === undefined ? {} : { isMatrixParam: (path: string, leaf: tf.Tensor) => leaf.rank === 2 && (model.hiddenMatrix as (p: string) => boolean)(path) }),
+      });
+    default:
+      throw new RangeError(`makeTransform: optimizer '${spec.name}' is not a shampoo-ts transform; allowed: 'shampoo', 'adamw', 'soap', 'muon'`);
+  }
 }
 
 /**
- * The shampoo-ts transform of a spec (Shampoo or AdamW). With a schedule, Shampoo is
- * chain(scaleByShampoo, scaleByLearningRate(schedule)): the same update as shampoo() with
- * the scheduled lr (its decoupled weight decay does not involve lr).
+ * The shampoo-ts transform of a spec: the optimizer at its peak lr, then, with a
+ * schedule, chain(optimizer, scaleBySchedule(m)): u'_t = m(t) u_t. With a model, Muon
+ * orthogonalizes only the model's hidden matrices (Model.hiddenMatrix).
  */
-export function makeTransform(spec: OptimizerSpec): GradientTransformation {
-  if (spec.name === 'shampoo') {
-    if (spec.decaySteps === undefined) return shampoo(shampooOptions(spec)) as GradientTransformation;
-    return chain(scaleByShampoo(shampooOptions(spec)), scaleByLearningRate(learningRateOf(spec))) as GradientTransformation;
-  }
-  if (spec.name === 'adamw') {
-    return adamw({ learningRate: learningRateOf(spec), b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: spec.weightDecay }) as GradientTransformation;
-  }
-  throw new RangeError(`makeTransform: optimizer '${spec.name}' is not a shampoo-ts transform; allowed: 'shampoo', 'adamw'`);
+export function makeTransform(spec: OptimizerSpec, model?: Model): GradientTransformation {
+  const m = scheduleMultiplier(spec);
+  const tx = constantTransform(spec, model);
+  return m === undefined ? tx : (chain(tx, scaleBySchedule(m)) as GradientTransformation);
 }
 
 /** A learner for the spec on these initial parameters (which stay the caller's). */
 export function makeLearner(spec: OptimizerSpec, model: Model, params: Params): Learner {
   if (spec.name === 'tf.train.adam') {
-    if (spec.decaySteps !== undefined) throw new RangeError(`makeLearner: decaySteps = ${spec.decaySteps} is not allowed for tf.train.adam; allowed: undefined (tfjs's optimizers take a constant learning rate)`);
-    return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8));
+    const m = scheduleMultiplier(spec);
+    return tfjsLearner(model, params, tf.train.adam(spec.lr, 0.9, 0.999, 1e-8), m === undefined ? undefined : (t) => spec.lr * m(t));
   }
-  return transformLearner(model, params, makeTransform(spec));
+  return transformLearner(model, params, makeTransform(spec, model));
 }

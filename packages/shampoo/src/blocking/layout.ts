@@ -60,7 +60,8 @@ export function blockLayout(shape: readonly number[], maxPreconditionerDim: numb
 /** Row-major flat indices into the merged tensor of every element of every block (host data, per layout). */
 const blockIndices = new WeakMap<BlockLayout, Int32Array[]>();
 
-function flatIndicesOf(layout: BlockLayout): Int32Array[] {
+/** For every block of the layout, the row-major flat index into the merged tensor of each of its elements (cached). */
+export function blockFlatIndices(layout: BlockLayout): Int32Array[] {
   let cached = blockIndices.get(layout);
   if (cached) return cached;
   const merged = layout.merged;
@@ -90,9 +91,8 @@ export function splitBlocks(x: tf.Tensor, layout: BlockLayout): tf.Tensor[] {
   return tf.tidy(() => {
     if (layout.blocks.length === 1) return [tf.reshape(x, [...layout.merged])];
     const flat = tf.reshape(x, [-1]);
-    return flatIndicesOf(layout).map((idx, i) =>
-      tf.reshape(tf.gatherND(flat, tf.tensor2d(idx, [idx.length, 1], 'int32')), [...layout.blocks[i].size]),
-    );
+    // Indices of shape [...size, 1] give each block its shape directly (no reshape).
+    return blockFlatIndices(layout).map((idx, i) => tf.gatherND(flat, tf.tensor(idx, [...layout.blocks[i].size, 1], 'int32')));
   });
 }
 

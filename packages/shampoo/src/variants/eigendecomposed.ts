@@ -15,6 +15,9 @@ import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
+import { batchedContractEveryDim, batchedEigenOperator } from '../batched/batched-kronecker.js';
+import { factorStatisticsBatch, stackStateDim } from '../batched/batched-statistics.js';
+import { stackBlocks } from '../batched/stacking.js';
 import { inverseEigenPowers, type RankHandling } from './eigen-powers.js';
 
 type Maybe = readonly (tf.Tensor | null)[];
@@ -94,6 +97,21 @@ export function eigendecomposedVariant(settings: VariantSettings, options: Eigen
     afterRoots: (_block, state) => state,
     precondition(block, state, direction) {
       return tf.tidy(() => contractEveryDim(direction, rootOps(block, state)));
+    },
+    batched: {
+      supports: () => true,
+      ...(options.kl ? {} : { updateStatistics: factorStatisticsBatch(settings) }),
+      precondition(blocks, states, direction) {
+        return tf.tidy(() => {
+          const ops = blocks[0].shape.map((_, j) => {
+            const q = stackStateDim(states, 'vectors', j);
+            if (q === null) return null;
+            const powers = stackBlocks(states.map((s) => inverseEigenPowers((s.values as Maybe)[j] as tf.Tensor, blocks[0].exponents[j], options.rank)));
+            return batchedEigenOperator(q, powers);
+          });
+          return batchedContractEveryDim(direction, ops);
+        });
+      },
     },
   };
 }

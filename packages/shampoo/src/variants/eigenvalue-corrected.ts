@@ -20,6 +20,9 @@ import { initFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../root-executor.js';
 import type { ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
+import { batchedContractEveryDim, batchedMatrixOperator, type BatchedDimOperator } from '../batched/batched-kronecker.js';
+import { factorStatisticsBatch, stackStateDim } from '../batched/batched-statistics.js';
+import { stackBlocks } from '../batched/stacking.js';
 
 type Maybe = readonly (tf.Tensor | null)[];
 
@@ -98,6 +101,23 @@ export function eigenvalueCorrectedVariant(settings: VariantSettings, options: E
         const root = p === 0.5 ? tf.sqrt(scaled) : tf.pow(scaled, p);
         return rotate(tf.div(inBasis, tf.add(root, settings.epsilon)), vectors, true);
       });
+    },
+    batched: {
+      supports: () => true,
+      updateStatistics: factorStatisticsBatch(settings),
+      precondition(blocks, states, direction, biasCorrection) {
+        const p = correctionExponentOf(blocks[0].shape.length, options);
+        return tf.tidy(() => {
+          const vectors = blocks[0].shape.map((_, j) => stackStateDim(states, 'vectors', j));
+          const rotateBatch = (x: tf.Tensor, back: boolean) =>
+            batchedContractEveryDim(x, vectors.map((q): BatchedDimOperator => (q === null ? null : batchedMatrixOperator(q, back))));
+          const inBasis = rotateBatch(direction, false);
+          const e = stackBlocks(states.map((s) => s.corrected as tf.Tensor));
+          const scaled = biasCorrection === 1 ? e : tf.div(e, biasCorrection);
+          const root = p === 0.5 ? tf.sqrt(scaled) : tf.pow(scaled, p);
+          return rotateBatch(tf.div(inBasis, tf.add(root, settings.epsilon)), true);
+        });
+      },
     },
   };
 }

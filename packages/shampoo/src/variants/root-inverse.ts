@@ -11,6 +11,9 @@
  * eigen roots, which are mirrored; iterative and float32 roots are symmetric only up to
  * rounding), so the matrix case is computed as X_L D X_R without any transpose
  * (kronecker.ts contractSymmetric).
+ * Batched (vector and matrix blocks, root-inverse statistics only): the factor updates of a
+ * stack of blocks are one batched Gram product per dim, the preconditioning X_L,b D_b X_R,b
+ * one batched product per side (batched/batched-kronecker.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { contractEveryDim, contractSymmetric, matrixOperator, modeGram, symmetricPart, type DimOperator } from '../kronecker.js';
@@ -18,6 +21,8 @@ import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest, RootResult } from '../root-executor.js';
 import type { BlockInfo, ShampooVariant, VariantSettings, VariantState } from './types.js';
 import { rootSpec } from './spec.js';
+import { batchedContractSymmetric } from '../batched/batched-kronecker.js';
+import { factorStatisticsBatch, stackStateDim } from '../batched/batched-statistics.js';
 
 type Factors = readonly (tf.Tensor | null)[];
 
@@ -65,6 +70,13 @@ export function rootInverseVariant(settings: VariantSettings, kl = false): Shamp
     afterRoots: (_block, state) => state,
     precondition(_block, state, direction) {
       return contractSymmetric(direction, state.roots as Factors);
+    },
+    batched: {
+      supports: () => true,
+      ...(kl ? {} : { updateStatistics: factorStatisticsBatch(settings) }),
+      precondition(blocks, states, direction) {
+        return tf.tidy(() => batchedContractSymmetric(direction, blocks[0].shape.map((_, i) => stackStateDim(states, 'roots', i))));
+      },
     },
   };
 }

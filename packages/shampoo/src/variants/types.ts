@@ -40,6 +40,21 @@ export interface VariantSettings {
 /** The variant's part of a block's state. */
 export type VariantState = { readonly [key: string]: StateValue };
 
+/**
+ * A variant's per-block steps run once on a stack of B blocks of one shape (block-engine.ts
+ * groups the blocks): the same math as the per-block methods, block b of each stack being
+ * block b of `blocks`. Each method is optional; the engine runs the per-block method for a
+ * missing one, or when `supports(shape)` is false.
+ */
+export interface BatchedVariantSteps {
+  /** True if blocks of this shape run batched. */
+  supports(shape: readonly number[]): boolean;
+  /** updateStatistics of every block, from the [B, ...shape] stack of their gradient blocks. */
+  updateStatistics?(blocks: readonly BlockInfo[], states: readonly VariantState[], grad: tf.Tensor): VariantState[];
+  /** The [B, ...shape] stack of every block's precondition(block, state, direction_b, biasCorrection). */
+  precondition?(blocks: readonly BlockInfo[], states: readonly VariantState[], direction: tf.Tensor, biasCorrection: number): tf.Tensor;
+}
+
 /** One member of the family (see the module comment). */
 export interface ShampooVariant {
   readonly name: string;
@@ -56,4 +71,6 @@ export interface ShampooVariant {
   afterRoots(block: BlockInfo, state: VariantState, grad: tf.Tensor): VariantState;
   /** The preconditioned direction of `direction` (a new tensor). */
   precondition(block: BlockInfo, state: VariantState, direction: tf.Tensor, biasCorrection: number): tf.Tensor;
+  /** The same steps on stacks of blocks of one shape, where the variant has them. */
+  readonly batched?: BatchedVariantSteps;
 }
