@@ -1,8 +1,8 @@
 /**
  * One of each small idea: the sources of every package hold a single copy of the path
  * formatter (core's pathLabel), the EMA bias correction (core's biasCorrection), the seeded
- * generator (testing's seededRandom) and Muon's Newton-Schulz coefficients (linalg's
- * MUON_COEFFICIENTS). Each pattern below is the body of one of them; it may stand only in its
+ * generator (testing's seededRandom), Muon's Newton-Schulz coefficients (linalg's
+ * MUON_COEFFICIENTS) and tf.tidy over a tree or state (core's tidyState). Each pattern below is the body of one of them; it may stand only in its
  * home file.
  */
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ const ONE_HOME: ReadonlyArray<{ idea: string; pattern: RegExp; home: string }> =
   { idea: 'bias correction', pattern: /1 - \w+ \*\* \(?\w+/, home: 'packages/core/src/bias-correction.ts' },
   { idea: 'seeded generator', pattern: /0x6d2b79f5/i, home: 'packages/testing/src/matrix/seeded-random.ts' },
   { idea: 'Newton-Schulz coefficients', pattern: /\[\s*3\.4445,\s*-4\.775/, home: 'packages/linalg/src/newtonSchulz.ts' },
+  { idea: 'tidy over a state (tidyState)', pattern: /as unknown as tf\.TensorContainer/, home: 'packages/core/src/state-tree.ts' },
 ];
 
 describe('one of each', () => {
