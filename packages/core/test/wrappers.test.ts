@@ -234,6 +234,24 @@ describe('emaParams', () => {
     });
   });
 
+  it('inside multiSteps it advances once per big step, on the parameters after it', () => {
+    expectNoLeak(() => {
+      const params = { w: tf.tensor([1, -2, 3]) };
+      const tx = multiSteps(chain(sgd({ learningRate: 0.5 }), emaParams({ decay: 0.5 })), { everySteps: 3 });
+      let s = initTrainState(params, tx);
+      for (let i = 0; i < 6; i++) {
+        const g = { w: tf.tensor([1, 1, 1]) };
+        s = advance(s, tx, g);
+        disposeTree(g);
+      }
+      // two big steps of -0.5: p = [0.5, -2.5, 2.5], then [0, -3, 2]; e = 0.25 p_0 + 0.25 p_1 + 0.5 p_2
+      const e = emaOf(s, s.params);
+      expect(Array.from((e as any).w.dataSync())).toEqual([0.375, -2.625, 2.375]);
+      expect((s.optState.inner[1] as any).count).toBe(2);
+      disposeTree([s, e, params]);
+    });
+  });
+
   it('rejects bad options and a missing params argument', () => {
     for (const decay of [1, -0.1, NaN, 2]) expect(() => emaParams({ decay })).toThrow(/emaParams: decay = .* is not allowed; allowed: a finite number with 0 <= decay < 1/);
     expect(() => emaParams({ decay: 0.9, debias: 1 as never })).toThrow(/emaParams: debias = 1 is not allowed; allowed: true or false/);
