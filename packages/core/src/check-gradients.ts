@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, type TensorTree } from './tree.js';
+import { leavesWithPaths, pathLabel, type TensorTree } from './tree.js';
 
 /**
  * Refuses incoming gradients (updates) that the optimizers cannot use: every leaf must be
@@ -14,7 +14,7 @@ import { leavesWithPaths, type TensorTree } from './tree.js';
  */
 export function checkGradients(owner: string, grads: TensorTree): void {
   for (const [path, g] of leavesWithPaths(grads) as Array<[string, tf.Tensor]>) {
-    const at = path === '' ? '<root>' : `'${path}'`;
+    const at = pathLabel(path);
     if (g.isDisposed) throw new TypeError(`${owner}: the gradient at ${at} is disposed; allowed: a live float32 tensor`);
     if (g.dtype !== 'float32') {
       throw new TypeError(`${owner}: the gradient at ${at} has dtype ${g.dtype}; allowed: float32 (cast it with tf.cast(g, 'float32'))`);

@@ -14,6 +14,9 @@ export { treeClone, treeZerosLike, globalNorm } from './tree-ops.js';
 export type { GradientTransformation, StateValue, EmptyState, CountState } from './transform.js';
 export { stateLeavesWithPaths, stateFingerprint, type StateLeaf } from './state-tree.js';
 
+// The error every option check throws: owner, option, value, allowed (tests check the fields).
+export { OptionError, OptionTypeError, isOptionError, type OptionProblem } from './option-error.js';
+
 // Combinators
 export { identity } from './combinators/identity.js';
 export { chain } from './combinators/chain.js';

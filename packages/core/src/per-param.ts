@@ -7,15 +7,11 @@
  * of parameters cannot be silently applied to another: every lookup is checked.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, treeMap, type TensorTree } from './tree.js';
+import { leavesWithPaths, pathLabel, treeMap, type TensorTree } from './tree.js';
 import { checkGradients } from './check-gradients.js';
 
 /** A record of per-parameter values keyed by leaf path (`'dense1/kernel'`). */
 export type PerParam<T = tf.Tensor> = { readonly [path: string]: T };
-
-function label(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
-}
 
 /** `{ [path]: fn(leaf, path) }` over the leaves of `tree`. */
 export function perParam<T>(tree: TensorTree, fn: (leaf: tf.Tensor, path: string) => T): PerParam<T> {
@@ -38,19 +34,19 @@ export function checkPerParam(owner: string, field: string, updates: TensorTree,
     const s = Object.prototype.hasOwnProperty.call(record, path) ? record[path] : undefined;
     if (!(s instanceof tf.Tensor)) {
       throw new TypeError(
-        `${owner}: the state field '${field}' has no tensor for the update at ${label(path)}; ` +
-          `the state holds paths [${Object.keys(record).sort().map(label).join(', ')}] (was it built by init for these parameters?)`,
+        `${owner}: the state field '${field}' has no tensor for the update at ${pathLabel(path)}; ` +
+          `the state holds paths [${Object.keys(record).sort().map(pathLabel).join(', ')}] (was it built by init for these parameters?)`,
       );
     }
     if (!tf.util.arraysEqual(s.shape, g.shape)) {
       throw new TypeError(
-        `${owner}: the update at ${label(path)} has shape [${g.shape.join(',')}] but the state field '${field}' there has shape [${s.shape.join(',')}]`,
+        `${owner}: the update at ${pathLabel(path)} has shape [${g.shape.join(',')}] but the state field '${field}' there has shape [${s.shape.join(',')}]`,
       );
     }
   }
   for (const path of Object.keys(record)) {
     if (!seen.has(path)) {
-      throw new TypeError(`${owner}: the state field '${field}' has an entry at ${label(path)} but the updates have no leaf there`);
+      throw new TypeError(`${owner}: the state field '${field}' has an entry at ${pathLabel(path)} but the updates have no leaf there`);
     }
   }
 }

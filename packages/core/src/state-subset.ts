@@ -16,7 +16,7 @@
  * seen for the first time. Arrays are positional (a chain's members), so their lengths
  * must agree; a state whose arrays grow with the parameters cannot be split and is refused.
  */
-import { isTensor } from './tree.js';
+import { isTensor, joinPath as at } from './tree.js';
 import type { StateValue } from './transform.js';
 
 /** A state's containers with every leaf replaced by null: where its values are, not what. */
@@ -24,10 +24,6 @@ export type StateSkeleton = null | readonly StateSkeleton[] | { readonly [key: s
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x) && !isTensor(x);
-}
-
-function at(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}/${key}`;
 }
 
 function mismatch(owner: string, path: string, what: string): never {

@@ -8,6 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from './transform.js';
 import { isTensor, leavesWithPaths } from './tree.js';
 
+/** Every tensor in a state or tree (tree.ts, on the one tree walker); re-exported where it used to live. */
+export { tensorsIn } from './tree.js';
+
 /** A leaf of a state: a tensor or a primitive. */
 export type StateLeaf = tf.Tensor | number | boolean | string | null;
 
@@ -44,18 +47,6 @@ export function mapTensorsIn<T>(x: T, f: (t: tf.Tensor) => tf.Tensor): T {
     return node;
   };
   return visit(x) as T;
-}
-
-/** Every tensor found in a state or tree, in traversal order (duplicates kept once). */
-export function tensorsIn(x: unknown): tf.Tensor[] {
-  const found = new Set<tf.Tensor>();
-  const visit = (node: unknown): void => {
-    if (isTensor(node)) found.add(node);
-    else if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') Object.values(node).forEach(visit);
-  };
-  visit(x);
-  return [...found];
 }
 
 /**

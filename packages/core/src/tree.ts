@@ -40,31 +40,53 @@ function describe(x: unknown): string {
   return x === null ? 'null' : typeof x;
 }
 
-function pathLabel(path: string): string {
+/** The one path formatter of messages: `pathLabel('a/b') === "'a/b'"`, `pathLabel('') === '<root>'`. */
+export function pathLabel(path: string): string {
   return path === '' ? '<root>' : `'${path}'`;
 }
 
 /**
+ * The one tree walker: a pre-order walk calling `visit(node, path)` on the root and, while
+ * `visit` returns true, on the children of arrays (by index) and of other objects (by sorted
+ * key), with paths joined by joinPath. `visit` returns false for a leaf (a tensor is an
+ * object too) and may throw on a node it refuses.
+ */
+export function walkTree(root: unknown, visit: (node: unknown, path: string) => boolean): void {
+  const go = (node: unknown, path: string): void => {
+    if (!visit(node, path)) return;
+    if (Array.isArray(node)) node.forEach((child, i) => go(child, joinPath(path, i)));
+    else if (node !== null && typeof node === 'object') {
+      for (const key of Object.keys(node).sort()) go((node as Record<string, unknown>)[key], joinPath(path, key));
+    }
+  };
+  go(root, '');
+}
+
+/** True for the containers of a tree: arrays and plain objects. */
+export function isTreeContainer(x: unknown): boolean {
+  return Array.isArray(x) || isPlainObject(x);
+}
+
+/**
  * Leaves with their paths, in a deterministic order (arrays by index, objects by sorted key).
- * Throws on a node that is neither a tensor, an array nor a plain object, naming its path.
+ * Throws on a node that is neither a leaf, an array nor a plain object, naming its path
+ * (`invalid(node, path)` words the error; the default names the node's kind).
  */
 export function leavesWithPaths<L = tf.Tensor>(
   tree: Tree<L>,
   isLeaf: (x: unknown) => x is L = isTensor as (x: unknown) => x is L,
+  invalid: (node: unknown, path: string) => never = (node, path) => {
+    throw new TypeError(`tree: the node at ${pathLabel(path)} is a ${describe(node)}; allowed: a tensor, an array or a plain object`);
+  },
 ): Array<[string, L]> {
   const out: Array<[string, L]> = [];
-  const visit = (node: unknown, path: string): void => {
+  walkTree(tree, (node, path) => {
     if (isLeaf(node)) {
       out.push([path, node]);
-    } else if (Array.isArray(node)) {
-      node.forEach((child, i) => visit(child, joinPath(path, i)));
-    } else if (isPlainObject(node)) {
-      for (const key of Object.keys(node).sort()) visit(node[key], joinPath(path, key));
-    } else {
-      throw new TypeError(`tree: the node at ${pathLabel(path)} is a ${describe(node)}; allowed: a tensor, an array or a plain object`);
+      return false;
     }
-  };
-  visit(tree, '');
+    return isTreeContainer(node) || invalid(node, path);
+  });
   return out;
 }
 
@@ -187,13 +209,20 @@ export function unflatten<L>(like: TensorTree, values: readonly L[]): Tree<L> {
   return out as unknown as Tree<L>;
 }
 
+/**
+ * Every tensor found anywhere in a value (trees, states with numbers in them), in the order of
+ * walkTree, each once.
+ */
+export function tensorsIn(x: unknown): tf.Tensor[] {
+  const found = new Set<tf.Tensor>();
+  walkTree(x, (node) => {
+    if (isTensor(node)) found.add(node);
+    return !isTensor(node) && node !== null && typeof node === 'object';
+  });
+  return [...found];
+}
+
 /** Disposes every tensor found anywhere in a value (trees, states with numbers in them). */
 export function disposeTree(x: unknown): void {
-  if (isTensor(x)) {
-    x.dispose();
-  } else if (Array.isArray(x)) {
-    for (const child of x) disposeTree(child);
-  } else if (x !== null && typeof x === 'object') {
-    for (const child of Object.values(x)) disposeTree(child);
-  }
+  for (const t of tensorsIn(x)) t.dispose();
 }

@@ -1,5 +1,5 @@
 /**
- * The examples of docs/getting-started.md, run as written: every ```ts block whose first
+ * The examples of docs/getting-started.md and README.md, run as written: every ```ts block whose first
  * line is `// example: <name>` is written to a temporary module and imported; what it
  * prints is checked (the loss falls, nothing leaks).
  */
@@ -10,15 +10,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const doc = readFileSync(join(root, 'docs/getting-started.md'), 'utf8');
-const examples = [...doc.matchAll(/```ts\n(\/\/ example: (\w+)\n[\s\S]*?)```/g)].map((m) => ({ name: m[2], code: m[1] }));
+const examplesOf = (file: string) =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/```ts\n(\/\/ example: (\w+)\n[\s\S]*?)```/g)].map((m) => ({ name: m[2], code: m[1] }));
+const examples = [...examplesOf('docs/getting-started.md'), ...examplesOf('README.md')];
 const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.doc-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs an example and returns the lines it printed. */
 async function run(name: string): Promise<string[]> {
   const ex = examples.find((e) => e.name === name);
-  if (ex === undefined) throw new Error(`docs/getting-started.md has no example '${name}'`);
+  if (ex === undefined) throw new Error(`no example '${name}' in docs/getting-started.md or README.md`);
   const file = join(dir, `${name}.ts`);
   writeFileSync(file, ex.code);
   const lines: string[] = [];
@@ -37,9 +38,17 @@ function losses(lines: string[]): number[] {
   return lines.map((l) => /loss ([\d.e+-]+)/.exec(l)).filter((m) => m !== null).map((m) => Number(m![1]));
 }
 
-describe('docs/getting-started.md', () => {
+describe('docs/getting-started.md and README.md', () => {
+  it('README example: Shampoo with clipping and Adam grafting lowers the loss more than 10x and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const l = losses(await run('readme'));
+    expect(l).toHaveLength(4);
+    expect(l[3]).toBeLessThan(l[0] / 10);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('has the two runnable examples', () => {
-    expect(examples.map((e) => e.name).sort()).toEqual(['step', 'trainer']);
+    expect(examples.map((e) => e.name).sort()).toEqual(['readme', 'step', 'trainer']);
   });
 
   it('example "step": adamw through step lowers the loss more than 10x and leaks nothing', async () => {

@@ -88,6 +88,18 @@ describe('distributedShampoo on one process', () => {
     expect(distributed).toEqual(reference);
   });
 
+  it("takes a learning-rate schedule as shampoo does (one recipe): 'corrected' decay with lr_t, bit for bit", () => {
+    const comm = singleProcessCommunicator();
+    const grad = (p: TensorTree, s: number) => rankGradient(p, 0, s);
+    const schedule = (count: number) => 0.01 * (count + 1);
+    const options = { ...testShampooOptions(), lr: schedule, weightDecay: 0.1, weightDecayType: 'corrected' as const, peakLr: 0.05 };
+    const reference = train(shampoo(options), STEPS, grad);
+    const distributed = train(distributedShampoo(options, { communicator: comm }), STEPS, grad);
+    expect(distributed).toEqual(reference);
+    const constant = train(distributedShampoo({ ...options, lr: 0.01 }, { communicator: comm }), STEPS, grad);
+    expect(distributed).not.toEqual(constant);
+  });
+
   it('one quantized step is within 2^-8 (bfloat16) and 2^-11 (float16) of the float32 step, elementwise', () => {
     const comm = singleProcessCommunicator();
     const params = initialParams();

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraftingBlockState, GraftingKind, GraftingStrategy } from './strategy.js';
-import { checkBoolean, checkNumber } from '@shampoo-ts/core/authoring';
+import { biasCorrection, checkBoolean, checkNumber } from '@shampoo-ts/core/authoring';
 
 /** Settings of a diagonal grafting strategy. */
 export interface DiagonalGraftingOptions {
@@ -18,10 +18,8 @@ export interface DiagonalGraftingOptions {
   useBiasCorrection: boolean;
 }
 
-/** Bias correction of the second moment at `step` (>= 1): 1 - beta2^step, or 1 when off or beta2 = 1. */
-export function secondMomentBiasCorrection(beta2: number, step: number, useBiasCorrection: boolean): number {
-  return useBiasCorrection && beta2 < 1 ? 1 - beta2 ** step : 1;
-}
+/** Bias correction of the second moment at `step` (>= 1): 1 - beta2^step, or 1 when off or beta2 = 1 (core's biasCorrection). */
+export { biasCorrection as secondMomentBiasCorrection } from '@shampoo-ts/core';
 
 /**
  * A diagonal grafting strategy (AdaGrad when beta2 = 1, RMSprop without and Adam with
@@ -52,7 +50,7 @@ export function diagonalGrafting(kind: Exclude<GraftingKind, 'sgd'>, options: Di
     },
     direction(state: GraftingBlockState, searchDirection: tf.Tensor, step: number): tf.Tensor {
       const v = requireAccumulator(state, 'direction');
-      const bc = secondMomentBiasCorrection(beta2, step, useBiasCorrection);
+      const bc = biasCorrection(beta2, step, useBiasCorrection);
       return tf.tidy(() => {
         const corrected = bc === 1 ? v : tf.div(v, bc);
         return tf.div(searchDirection, tf.add(tf.sqrt(corrected), epsilon));

@@ -12,6 +12,7 @@ export interface NewtonSchulzOptions {
   epsilon?: number;
 }
 
+/** Muon's (a, b, c) = (3.4445, -4.7750, 2.0315) (Jordan et al. 2024): the one copy in the repo. */
 export const MUON_COEFFICIENTS: [number, number, number] = [3.4445, -4.775, 2.0315];
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The known answers of algorithm.md section 9 (from the reference's tests).
+ * The known answers of docs/algorithms.md#known-answers (from the reference's tests).
  */
 import { describe, expect, it } from 'vitest';
 import { jacobiEigen, matrixFromRows } from '@shampoo-ts/testing';

@@ -65,7 +65,7 @@ describe('symmetricEigenWasm', () => {
     expect(linalgWasmSupported()).toBe(true);
   });
 
-  it('known answers: diag(1, 4) and the 3x3 of algorithm.md section 9', () => {
+  it('known answers: diag(1, 4) and the 3x3 of docs/algorithms.md#known-answers', () => {
     const d = symmetricEigenWasm(Float64Array.from([4, 0, 0, 1]), 2);
     expect(Array.from(d.values)).toEqual([1, 4]);
     expect(Math.abs(d.vectors[1 * 2 + 0])).toBe(1); // eigenvector of 1 is e_2
@@ -74,7 +74,7 @@ describe('symmetricEigenWasm', () => {
     expectBackwardStable(a, 3, e.values, e.vectors);
     // A = B^-2 for B = A^(-1/2) = [[1,1,1],[1,2,-3],[1,-3,18]], so lambda_j(A) = 1 / mu(B)^2 in
     // reverse order (mu from the Jacobi oracle). cond(A) ~ 7e5 bounds the relative error of
-    // lambda_min by ~ 7e5 * 3 eps. (algorithm.md quotes [2.9009e-3, 0.17424, 1982.82], which
+    // lambda_min by ~ 7e5 * 3 eps. (the spec quotes [2.9009e-3, 0.17424, 1982.82], which
     // is off by ~2e-3 relative: the values are 2.89640e-3, 0.174124, 1982.823.)
     const mu = jacobiEigen(Float64Array.from([1, 1, 1, 1, 2, -3, 1, -3, 18]), 3).values;
     const expected = Array.from(mu, (m) => 1 / (m * m)).sort((x, y) => x - y);

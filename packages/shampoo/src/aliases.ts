@@ -1,38 +1,31 @@
 /**
  * Optimizers as recipes (optax style): the Shampoo step chained with the learning rate.
- *   shampoo(o)    = chain(scaleByShampoo(o), scaleByLearningRate(o.lr))       u = -lr P
+ *   shampoo(o)    = chain(scaleByShampoo(o), scaleByLearningRate(o.learningRate))   u = -lr P
  *   soap(o)       = shampoo with the eigenvalue-corrected variant and a warm-started QR basis
  *   klShampoo(o)  = shampoo with KL-Shampoo's statistics
- * For a learning-rate schedule use core's injectHyperparams(shampoo)({ lr: schedule, peakLr }).
+ *   muon(o)       = spectral-descent shampoo for matrices, adamw for the rest
+ * `learningRate` is a number or a schedule (core's ScalarOrSchedule, as adamw's); `lr`, the
+ * reference's name, is an accepted alias. recipe.ts applies a schedule at every step.
  */
-import { chain, partition, scaleByLearningRate, adamw, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
+import { partition, adamw, type GradientTransformation, type ScalarOrSchedule, type StateValue } from '@shampoo-ts/core';
 import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
-import { decoupledWeightDecay } from './block-engine.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { iterateAveraging } from './iterate-averaging.js';
+import { recipeLearningRate } from './learning-rate.js';
+import { shampooRecipe } from './recipe.js';
+
+/** The recipe's tail (recipe.ts), re-exported where it used to live. */
+export { afterShampooDirection } from './recipe.js';
 import { NEWTON_SCHULZ_COEFFICIENTS } from './variants/index.js';
 import type { ShampooOptions } from './config.js';
 import { scaleByShampoo } from './scale-by-shampoo.js';
 import { invalidParameter } from './validate.js';
 
-/** Distributed Shampoo: u = -lr P with P from scaleByShampoo (defaults of algorithm.md section 1). */
-export function shampoo(options: ShampooOptions = {}): GradientTransformation<StateValue[]> {
-  return chain(scaleByShampoo(options), ...afterShampooDirection(options));
-}
-
 /**
- * What follows the direction P of a Shampoo step built from `options` (already validated by
- * scaleByShampoo or its distributed form): the learning rate, u = -lr P, and with
- * iterateAveraging the averaging, which applies the decoupled weight decay to z:
- *   [scaleByLearningRate(lr)]  or  [scaleByLearningRate(lr), iterateAveraging(config, lr, alpha)]
+ * Distributed Shampoo: u_t = -lr_t P_t with P from scaleByShampoo (defaults of
+ * docs/algorithms.md#shampoo-defaults); `learningRate` (alias `lr`) a number or a schedule.
  */
-export function afterShampooDirection(options: ShampooOptions): GradientTransformation<any>[] {
-  const lr = options.lr ?? 1e-2;
-  if (!options.iterateAveraging) return [scaleByLearningRate(lr)];
-  const alpha = decoupledWeightDecay({
-    lr, weightDecay: options.weightDecay ?? 0, weightDecayType: options.weightDecayType ?? 'decoupled', peakLr: options.peakLr ?? null,
-  });
-  return [scaleByLearningRate(lr), iterateAveraging(options.iterateAveraging, lr, alpha)];
+export function shampoo(options: ShampooOptions = {}): GradientTransformation<StateValue[]> {
+  return shampooRecipe(scaleByShampoo, options);
 }
 
 /**
@@ -68,13 +61,15 @@ function rejectPreconditioner(owner: string, options: object, fixed: string): vo
 }
 
 /** The options of muon and of its AdamW group. */
-export const MUON_OPTION_NAMES = ['lr', 'beta', 'nesterov', 'weightDecay', 'nsSteps', 'nsCoefficients', 'scaleByDims', 'adam', 'isMatrixParam'] as const;
+export const MUON_OPTION_NAMES = ['learningRate', 'lr', 'beta', 'nesterov', 'weightDecay', 'nsSteps', 'nsCoefficients', 'scaleByDims', 'adam', 'isMatrixParam'] as const;
 export const MUON_ADAM_OPTION_NAMES = ['learningRate', 'b1', 'b2', 'eps', 'weightDecay'] as const;
 
 /** Options of muon (optax's `muon` names in camelCase). */
 export interface MuonOptions {
-  /** Learning rate of both groups (default 0.02). */
-  lr?: number;
+  /** Learning rate of both groups, a number or a schedule (default 0.02). */
+  learningRate?: ScalarOrSchedule;
+  /** Alias of `learningRate` (the reference's name). */
+  lr?: ScalarOrSchedule;
   /** Momentum of the Newton-Schulz group (default 0.95). */
   beta?: number;
   /** Nesterov momentum (default true): the direction is beta m + (1 - beta) g. */
@@ -86,7 +81,7 @@ export interface MuonOptions {
   /** Scale of the orthogonalized update from (dIn, dOut); default sqrt(max(1, dOut/dIn)) with tfjs's [in, out] kernels. */
   scaleByDims?: (dIn: number, dOut: number) => number;
   /** AdamW for the other parameters (defaults b1 0.9, b2 0.999, eps 1e-8, weightDecay 0, lr: lr). */
-  adam?: { learningRate?: number; b1?: number; b2?: number; eps?: number; weightDecay?: number };
+  adam?: { learningRate?: ScalarOrSchedule; b1?: number; b2?: number; eps?: number; weightDecay?: number };
   /** Which parameters get Newton-Schulz (default: the 2-D ones). */
   isMatrixParam?: (path: string, leaf: tf.Tensor) => boolean;
 }
@@ -105,7 +100,7 @@ export interface MuonOptions {
 export function muon(options: MuonOptions = {}): GradientTransformation {
   checkKnownOptions('muon', options, MUON_OPTION_NAMES);
   if (options.adam !== undefined) checkKnownOptions('muon: adam', options.adam, MUON_ADAM_OPTION_NAMES, true);
-  const lr = options.lr ?? 0.02;
+  const lr = recipeLearningRate('muon', options, 0.02);
   const beta = options.beta ?? 0.95;
   const nesterov = checkBoolean('muon', 'nesterov', options.nesterov ?? true);
   const adam = options.adam ?? {};
@@ -114,7 +109,7 @@ export function muon(options: MuonOptions = {}): GradientTransformation {
   return partition(
     {
       muon: shampoo({
-        lr,
+        learningRate: lr,
         betas: [beta, 1],
         beta3: nesterov ? beta * beta : beta,
         useBiasCorrection: false,

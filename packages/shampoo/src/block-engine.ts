@@ -1,5 +1,5 @@
 /**
- * The Shampoo step on a set of blocks: everything of algorithm.md section 3 that happens
+ * The Shampoo step on a set of blocks: everything of docs/algorithms.md#shampoo-step that happens
  * per block, with the root computations of all blocks batched through one RootExecutor.
  * scaleByShampoo runs it on every block of every parameter; data-parallel Shampoo
  * (@shampoo-ts/distributed) runs it on the blocks one rank owns. A block gets the same
@@ -118,7 +118,7 @@ export function blockKey(path: string, index: number): string {
 }
 
 /**
- * The decoupled weight-decay coefficient alpha of section 3 step 7:
+ * The decoupled weight-decay coefficient alpha (docs/algorithms.md#weight-decay):
  *   alpha = 0 ('l2' or wd = 0) | wd ('decoupled') | wd lr / peakLr ('corrected') | wd / peakLr ('independent').
  */
 export function decoupledWeightDecay(config: Pick<ShampooConfig, 'weightDecay' | 'weightDecayType' | 'lr' | 'peakLr'>): number {

@@ -1,10 +1,12 @@
 /**
- * The hyperparameters of algorithm.md section 1, their defaults and their validation.
+ * The hyperparameters (docs/algorithms.md#shampoo-defaults), their defaults and their validation.
  * Every invalid value is rejected at construction with a RangeError naming the parameter,
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
  */
+import { type ScalarOrSchedule } from '@shampoo-ts/core';
 import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
+import { directionLearningRate } from './learning-rate.js';
 import type { GraftingStrategy } from '@shampoo-ts/grafting';
 import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
@@ -17,10 +19,10 @@ import { descentOverrides } from './descent-settings.js';
 import { consoleWarning, warnOnce } from './warnings.js';
 import { checkEigenFamily, type EigendecomposedConfig, type EigenvalueCorrectedConfig } from './eigen-config.js';
 
-/** How weight decay enters the step (section 3, steps 3 and 7). */
+/** How weight decay enters the step (docs/algorithms.md#weight-decay). */
 export type WeightDecayType = 'l2' | 'decoupled' | 'corrected' | 'independent';
 
-/** Which member of the family preconditions the blocks (section 4). */
+/** Which member of the family preconditions the blocks (docs/algorithms.md#variants). */
 export type PreconditionerConfig =
   | ({ readonly type: 'root-inverse'; readonly method?: InverseRootMethod; readonly rankDeficiency?: 'perturbation' | 'pseudo-inverse' } & RootSolverSettings)
   | EigendecomposedConfig
@@ -62,7 +64,7 @@ export const PRECONDITIONER_OPTION_NAMES: Readonly<Record<PreconditionerType, re
 export const MOMENTUM_OPTION_NAMES = ['momentum', 'dampening', 'nesterov'] as const;
 
 /**
- * Classic momentum on the preconditioned direction (section 3, step 8); the reference's
+ * Classic momentum on the preconditioned direction (docs/algorithms.md#momentum); the reference's
  * ClassicMomentumConfig (momentum 0.5, dampening 0, no Nesterov by default).
  */
 export interface MomentumConfig {
@@ -72,10 +74,20 @@ export interface MomentumConfig {
   readonly nesterov?: boolean;
 }
 
-/** Options of scaleByShampoo; every field is optional (defaults of section 1). */
-export interface ShampooOptions {
-  /** Learning rate, >= 0. scaleByShampoo uses it only for 'corrected' weight decay. Default 1e-2. */
-  lr?: number;
+/**
+ * The algorithm's options (every field optional, defaults in docs/algorithms.md#shampoo-defaults), apart from where and
+ * how it runs (ShampooExecutionOptions).
+ */
+export interface ShampooAlgorithmOptions {
+  /**
+   * Learning rate, >= 0, or a schedule of the step count (core's ScalarOrSchedule, as
+   * adamw({ learningRate })). The recipes (shampoo, soap, klShampoo, distributedShampoo)
+   * evaluate a schedule at every step; scaleByShampoo alone, which reads it only for
+   * 'corrected' weight decay, takes a number. Default 1e-2.
+   */
+  learningRate?: ScalarOrSchedule;
+  /** The reference's name for `learningRate` (an alias: give one of the two). */
+  lr?: ScalarOrSchedule;
   /**
    * The peak of the lr schedule, which 'corrected' (wd lr / peakLr) and 'independent'
    * (wd / peakLr) weight decay divide by: required with those two types, ignored otherwise.
@@ -125,6 +137,10 @@ export interface ShampooOptions {
    * correction (bc2 = 1), as the reference's drop_weighting_factor_on_gsquare. Default true.
    */
   useFactorWeighting?: boolean;
+}
+
+/** How and where the algorithm runs; no effect on its mathematics. */
+export interface ShampooExecutionOptions {
   /**
    * Where roots are computed (executors/placement.ts). Default 'auto': decided at init() from
    * tf.getBackend(), host float64 on cpu/wasm/tfjs-node, device float32 on webgpu/webgl.
@@ -134,6 +150,9 @@ export interface ShampooOptions {
   /** Called with a message when a root computation fails and the previous root is kept. Default console.warn. */
   onWarning?: (message: string) => void;
 }
+
+/** Options of scaleByShampoo and of the recipes: the algorithm's and the execution's. */
+export type ShampooOptions = ShampooAlgorithmOptions & ShampooExecutionOptions;
 
 /** Options after defaults and validation. */
 export interface ShampooConfig {
@@ -170,7 +189,7 @@ export const SHAMPOO_OPTION_NAMES: readonly string[] = [
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
-  'useFactorWeighting', 'rootExecutor', 'onWarning', 'factorUpdateFrequency',
+  'useFactorWeighting', 'rootExecutor', 'onWarning', 'factorUpdateFrequency', 'learningRate',
 ];
 
 const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkWith(OWNER, name, v, ok, allowed);
@@ -227,7 +246,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
   checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
-  const lr = num('lr', options.lr ?? 1e-2, (x) => x >= 0 && finite(x), 'a finite number >= 0');
+  const lr = directionLearningRate(OWNER, options);
   const betas = options.betas ?? [0.9, 1];
   if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');
   const beta1 = num('betas[0]', betas[0], (x) => x >= 0 && x < 1, 'a number in [0, 1)');

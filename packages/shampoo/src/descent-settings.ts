@@ -1,5 +1,5 @@
 /**
- * Sign and spectral descent (algorithm.md section 4) keep no statistics and compute no roots,
+ * Sign and spectral descent (docs/algorithms.md#variants) keep no statistics and compute no roots,
  * so, as in the reference:
  * - the root schedule is moot and preconditionFrequency is set to 1 (which also makes the
  *   default startPreconditioningStep 1);

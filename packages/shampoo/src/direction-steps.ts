@@ -1,5 +1,5 @@
 /**
- * The element-wise steps around the preconditioner (algorithm.md section 3, steps 5-8),
+ * The element-wise steps around the preconditioner (docs/algorithms.md#direction-steps to docs/algorithms.md#momentum),
  * each a pure function returning new tensors.
  */
 import * as tf from '@tensorflow/tfjs-core';

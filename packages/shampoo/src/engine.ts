@@ -9,7 +9,7 @@ export {
 } from './block-engine.js';
 export { blockLayout, splitBlocks, assembleBlocks, type BlockLayout, type BlockSpec } from './blocking/layout.js';
 export { mergeSmallDims } from './blocking/merge-small-dims.js';
-export { afterShampooDirection } from './aliases.js';
+export { afterShampooDirection, DEFAULT_SHAMPOO_LEARNING_RATE } from './recipe.js';
 export type { InFlightRoots } from './in-flight-roots.js';
 
 // Resolved options and the lists of accepted option names.

@@ -5,6 +5,7 @@
  * F is float32, stored packed (upper triangle, n(n+1)/2 numbers) when `packed`, else n x n.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyState } from '@shampoo-ts/core/authoring';
 import { modeGrams } from './kronecker.js';
 import { batchedModeGrams } from './batched/batched-kronecker.js';
 import { packedLength, packSymmetricBatch, packSymmetricTensor, unpackSymmetricTensor } from './packing.js';
@@ -40,11 +41,10 @@ export function updateFactors(
   grad: tf.Tensor,
   settings: { readonly beta2: number; readonly weight: number; readonly packed: boolean },
 ): (tf.Tensor | null)[] {
-  return tf.tidy(() => {
+  return tidyState(() => {
     const grams = modeGrams(grad, factors.map((f) => f !== null));
-    const next = factors.map((f, i) => (f === null ? null : updateFactor(f, grams[i] as tf.Tensor, grad.shape[i], settings.beta2, settings.weight, settings.packed)));
-    return next as unknown as tf.TensorContainer;
-  }) as unknown as (tf.Tensor | null)[];
+    return factors.map((f, i) => (f === null ? null : updateFactor(f, grams[i] as tf.Tensor, grad.shape[i], settings.beta2, settings.weight, settings.packed)));
+  });
 }
 
 /**
@@ -58,15 +58,14 @@ export function updateFactorsBatch(
   grad: tf.Tensor,
   settings: { readonly beta2: number; readonly weight: number; readonly packed: boolean },
 ): (tf.Tensor | null)[] {
-  return tf.tidy(() => {
+  return tidyState(() => {
     const grams = batchedModeGrams(grad, factors.map((f) => f !== null));
-    const next = factors.map((f, i) => {
+    return factors.map((f, i) => {
       if (f === null) return null;
       const gram = grams[i] as tf.Tensor;
       return decayAndAdd(f, settings.packed ? packSymmetricBatch(gram, grad.shape[i + 1]) : gram, settings.beta2, settings.weight);
     });
-    return next as unknown as tf.TensorContainer;
-  }) as unknown as (tf.Tensor | null)[];
+  });
 }
 
 /** The factor as a full n x n tensor. */

@@ -8,7 +8,9 @@
 export { shampoo, soap, klShampoo, muon, type MuonOptions } from './aliases.js';
 export { scaleByShampoo } from './scale-by-shampoo.js';
 export type { ShampooState } from './block-engine.js';
-export type { MomentumConfig, PreconditionerConfig, PreconditionerType, ShampooOptions, WeightDecayType } from './config.js';
+export type { MomentumConfig, PreconditionerConfig, PreconditionerType, ShampooAlgorithmOptions, ShampooExecutionOptions, ShampooOptions, WeightDecayType } from './config.js';
+export type { LearningRateOptions } from './learning-rate.js';
+export { shampooRecipe } from './recipe.js';
 export type { EigenbasisOptions, EigendecomposedConfig, EigenvalueCorrectedConfig } from './eigen-config.js';
 export type { HigherOrderSettings, NewtonSettings, RootSolverSettings } from './root-solver.js';
 export type { InverseExponentOverride } from './exponents.js';

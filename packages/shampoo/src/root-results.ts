@@ -1,5 +1,5 @@
 /**
- * Installing root results with the failure handling of algorithm.md section 6:
+ * Installing root results with the failure handling of docs/algorithms.md#failures:
  * - 'non-finite-factor' / 'non-finite-root': throw at once (a NaN or Inf got in);
  * - 'failed': warn, keep the previous root; the block's counter of consecutive failing
  *   root steps goes up by one, and past the tolerance the step throws;

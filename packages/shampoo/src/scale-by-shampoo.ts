@@ -1,21 +1,20 @@
 /**
- * scaleByShampoo: the Distributed Shampoo step of algorithm.md section 3 as a pure
+ * scaleByShampoo: the Distributed Shampoo step of docs/algorithms.md#shampoo-step as a pure
  * gradient transformation. Its output is the search direction P (after weight decay and
  * momentum, before the learning rate); `shampoo(...)` chains it with the learning rate.
  *
- * Every parameter is blocked as in section 2; the per-block step (statistics, roots,
+ * Every parameter is blocked as in docs/algorithms.md#blocking; the per-block step (statistics, roots,
  * grafting, filtered gradient, weight decay, momentum; see block-engine.ts for the math)
  * runs on all blocks of all parameters at once, so that a root step is one batch of root
  * tasks; the block directions are assembled back into each parameter's shape.
  *
  * State: { step, blocks: { '<parameter path>#<block index>': BlockState } } (plain data,
  * keyed by path). A parameter whose leaf the gradient tree lacks is not stepped: its
- * blocks keep their state bit for bit (section 3 step 1) while `step` advances. Ownership: inputs are never disposed; every returned tensor is new or a
+ * blocks keep their state bit for bit (docs/algorithms.md#missing-gradients) while `step` advances. Ownership: inputs are never disposed; every returned tensor is new or a
  * tf.clone.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { leavesWithPaths, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
-import { checkGradients, ownTensors, tensorsIn } from '@shampoo-ts/core/authoring';
+import { checkGradients, ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { invalidParameter } from './validate.js';
 import type { ShampooOptions } from './config.js';
 import { shampooBlockEngine, type ShampooState } from './block-engine.js';
@@ -30,13 +29,13 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
 
   return {
     init(params: TensorTree): ShampooState {
-      return tf.tidy(() => {
+      return tidyState(() => {
         const infos = leavesWithPaths(params).flatMap(([path, p]) => {
           const layout = engine.layoutOf(p.shape);
           return layout.blocks.map((_, i) => engine.blockInfo(path, layout, i));
         });
-        return engine.init(infos) as unknown as tf.TensorContainer;
-      }) as unknown as ShampooState;
+        return engine.init(infos);
+      });
     },
 
     update(updates: TensorTree, state: ShampooState, params?: TensorTree): [TensorTree, ShampooState] {
@@ -51,15 +50,15 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
       const grads = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...grads.map(([, g]) => g), ...paramByPath.values()];
 
-      const result = tf.tidy(() => {
+      const result = tidyState((): [TensorTree, ShampooState] => {
         const leaves = grads.map(([path, grad]) => ({ path, grad, param: paramByPath.get(path) }));
         const { updates: out, state: next } = engine.stepLeaves(leaves, state);
         let i = 0;
         const tree = treeMap(() => out[i++], updates);
-        // Section 3 step 1: the blocks of a parameter without a gradient leaf are left
+        // docs/algorithms.md#missing-gradients: the blocks of a parameter without a gradient leaf are left
         // untouched (kept as they are; ownTensors below clones them for the new state).
-        return [tree, { ...next, blocks: { ...state.blocks, ...next.blocks } }] as unknown as tf.TensorContainer;
-      }) as unknown as [TensorTree, ShampooState];
+        return [tree, { ...next, blocks: { ...state.blocks, ...next.blocks } }];
+      });
       return ownTensors(result, inputs);
     },
   };

@@ -1,5 +1,5 @@
 /**
- * When things happen (algorithm.md section 3, step 2), with steps counted from 1:
+ * When things happen (docs/algorithms.md#root-schedule), with steps counted from 1:
  * - the roots are recomputed at `step == start`, and at every `step > start` with
  *   `step % preconditionFrequency == 0`;
  * - the grafting method alone is used while `step < start` (when grafting is set);
@@ -13,10 +13,8 @@ export function isRootStep(step: number, start: number, preconditionFrequency: n
   return step === start || (step > start && step % preconditionFrequency === 0);
 }
 
-/** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1). */
-export function emaBiasCorrection(beta: number, step: number, enabled: boolean): number {
-  return enabled && beta < 1 ? 1 - beta ** step : 1;
-}
+/** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1); core's biasCorrection. */
+export { biasCorrection as emaBiasCorrection } from '@shampoo-ts/core';
 
 /** True when the factor matrices are updated on this step: (step - 1) % k == 0. */
 export function isFactorUpdateStep(step: number, factorUpdateFrequency: number): boolean {

@@ -5,7 +5,7 @@ import { assembleBlocks, blockLayout, mergeSmallDims, splitBlocks } from '@shamp
 import { blockExponents } from '../src/exponents.js';
 
 describe('mergeSmallDims', () => {
-  it('reproduces the worked examples of algorithm.md section 2', () => {
+  it('reproduces the worked examples of docs/algorithms.md#blocking', () => {
     expect(mergeSmallDims([32, 3, 64, 64], 8192)).toEqual([96, 4096]);
     expect(mergeSmallDims([32, 3, 64, 64], 200)).toEqual([32, 192, 64]);
     expect(mergeSmallDims([32, 3, 64, 64], 1e6, 1)).toEqual([393216]);

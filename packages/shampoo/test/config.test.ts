@@ -5,7 +5,7 @@ import { adamGrafting } from '@shampoo-ts/grafting';
 
 const reject = (options: ShampooOptions, message: string) => expect(() => scaleByShampoo(options)).toThrow(message);
 
-describe('hyperparameters of algorithm.md section 1', () => {
+describe('hyperparameters of docs/algorithms.md#shampoo-defaults', () => {
   it('have the reference defaults', () => {
     const c = resolveShampooConfig();
     expect(c).toMatchObject({

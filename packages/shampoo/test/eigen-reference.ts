@@ -1,6 +1,6 @@
 /**
  * A float64 reference of the eigen family on ONE matrix parameter (one rows x cols block,
- * betas [0, beta2], so the direction is the gradient), written from algorithm.md sections 3-5
+ * betas [0, beta2], so the direction is the gradient), written from docs/algorithms.md#shampoo-step, docs/algorithms.md#variants and docs/algorithms.md#root-solvers
  * with plain Float64Arrays and the testing kit's Jacobi eigensolver (not linalg):
  *   every step t:  L <- beta2 L + w G G^T,  R <- beta2 R + w G^T G  (w = 1 - beta2, or 1 at beta2 = 1;
  *                  KL-Shampoo: from X_R-preconditioned G for L, X_L-preconditioned G for R)

@@ -1,5 +1,5 @@
 /**
- * Equivalences of algorithm.md section 9: with startPreconditioningStep = Infinity Shampoo
+ * Equivalences of docs/algorithms.md#known-answers: with startPreconditioningStep = Infinity Shampoo
  * is its grafting method; eigenvalue-corrected Shampoo without grafting is Adam; corrected
  * weight decay with lr = peakLr is AdamW; classic momentum is SGD with momentum.
  * Checked step by step over random trees and gradient sequences (the testing kit's oracle).

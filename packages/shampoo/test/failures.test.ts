@@ -1,4 +1,4 @@
-/** Failure handling of algorithm.md section 6. */
+/** Failure handling of docs/algorithms.md#failures. */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';

@@ -1,5 +1,5 @@
 /**
- * algorithm.md section 3 step 1: blocks with a missing or empty gradient are left
+ * docs/algorithms.md#missing-gradients: blocks with a missing or empty gradient are left
  * untouched. A gradient tree without a parameter's leaf steps the other blocks only;
  * the missing parameter's blocks keep their state bit for bit and resume later.
  */

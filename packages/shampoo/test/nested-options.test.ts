@@ -60,7 +60,7 @@ describe('unknown option keys', () => {
   });
 
   it('of muon, at the top level and in adam; nesterov must be a boolean', () => {
-    rejects(() => muon({ learningRate: 0.02 } as never), "muon: unknown option 'learningRate'; allowed options: [lr, beta, nesterov, weightDecay, nsSteps, nsCoefficients, scaleByDims, adam, isMatrixParam]; got learningRate = 0.02");
+    rejects(() => muon({ learning_rate: 0.02 } as never), "muon: unknown option 'learning_rate'; allowed options: [learningRate, lr, beta, nesterov, weightDecay, nsSteps, nsCoefficients, scaleByDims, adam, isMatrixParam]; got learning_rate = 0.02");
     rejects(() => muon({ momentum: 0.9 } as never), "muon: unknown option 'momentum'");
     rejects(() => muon({ adam: { lr: 3e-4 } } as never), "muon: adam: unknown option 'lr'; allowed options: [learningRate, b1, b2, eps, weightDecay]; got lr = 0.0003");
     rejects(() => muon({ nesterov: 'yes' as never }), 'muon: nesterov = "yes" is not allowed; allowed: true or false');

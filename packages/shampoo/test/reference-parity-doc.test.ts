@@ -36,7 +36,7 @@ const nested: Record<string, Record<string, true>> = {
   rmspropGrafting: { beta2: true, epsilon: true } satisfies Fields<Parameters<typeof rmspropGrafting>[0]>,
   adamGrafting: { beta2: true, epsilon: true, useBiasCorrection: true } satisfies Fields<Parameters<typeof adamGrafting>[0]>,
   muon: {
-    lr: true, beta: true, nesterov: true, weightDecay: true, nsSteps: true, nsCoefficients: true,
+    learningRate: true, lr: true, beta: true, nesterov: true, weightDecay: true, nsSteps: true, nsCoefficients: true,
     scaleByDims: true, adam: true, isMatrixParam: true,
   } satisfies Fields<MuonOptions>,
   'muon adam': { learningRate: true, b1: true, b2: true, eps: true, weightDecay: true } satisfies Fields<MuonOptions['adam']>,

@@ -19,7 +19,7 @@ function pack(a: ArrayLike<number>, n: number): Float64Array {
   return Float64Array.from(out);
 }
 
-describe('computeRoot known answers (algorithm.md section 9)', () => {
+describe('computeRoot known answers (docs/algorithms.md#known-answers)', () => {
   it('diag(1, 4)^(-1/2) = diag(1, 0.5)', () => {
     const o = computeRoot(task([1, 0, 0, 4], 2));
     expect(o.status).toBe('ok');

@@ -21,7 +21,7 @@ describe('jacobiEigen: known answers', () => {
     expect(Array.from(vectors).map(Math.abs)).toEqual([0, 1, 1, 0]);
   });
 
-  it('the 3x3 matrix of algorithm.md section 9: eigenvalues and A^(-1/2)', () => {
+  it('the 3x3 matrix of docs/algorithms.md#known-answers: eigenvalues and A^(-1/2)', () => {
     const a = matrixFromRows([[1195, -944, -224], [-944, 746, 177], [-224, 177, 42]]);
     const { values, vectors } = jacobiEigen(a, 3);
     // The spec quotes these "about" values; they are rounded loosely (LAPACK's dsyevd via

@@ -65,7 +65,7 @@ export function shampooOptionsFromJson(owner: string, config: JsonObject): Shamp
  * `build(options)`, or with `lr: { schedule, ... }` the transform
  * injectHyperparams(build, { staticArgs: every other option })({ ...options, lr: schedule }).
  */
-function withLearningRate<O extends { lr?: number }>(owner: string, options: O, build: (o: O) => GradientTransformation<any>): GradientTransformation<any> {
+function withLearningRate<O extends { lr?: unknown }>(owner: string, options: O, build: (o: O) => GradientTransformation<any>): GradientTransformation<any> {
   const lr = (options as { lr?: JsonValue }).lr;
   if (lr === undefined || typeof lr === 'number') return build(options);
   const schedule = scheduleFromJson(owner, lr, 'lr');

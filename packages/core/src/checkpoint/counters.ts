@@ -14,7 +14,7 @@
  * Numbers inside a 'hyperparams' or 'scheduled' object are hyperparameter values named by
  * the user (injectHyperparams), not counters.
  */
-import { pathLabel } from './format.js';
+import { pathLabel } from '../tree.js';
 
 const STEP_COUNTERS = new Set(['count', 'step']);
 const FAILURE_COUNTERS = new Set(['failures', 'notFiniteCount', 'totalNotFinite']);

@@ -14,7 +14,10 @@
  * Typed arrays survive `structuredClone`, `postMessage`, IndexedDB and `v8.serialize`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isTensor, joinPath } from '../tree.js';
+import { isTensor, isTreeContainer, pathLabel, walkTree } from '../tree.js';
+
+/** A path as messages print it: the one path formatter of tree.ts, re-exported where it used to live. */
+export { pathLabel } from '../tree.js';
 
 /** The version written by `saveCheckpoint`; `loadCheckpoint` accepts exactly this one. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -59,11 +62,6 @@ export const DATA_TYPES: Readonly<Record<CheckpointDtype, { new (src: ArrayLike<
   bool: Uint8Array,
 };
 
-/** A path as messages print it: `'a/b'`, or `<root>` for the empty path. */
-export function pathLabel(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
-}
-
 /** A node of a walked state with its value. */
 export type WalkedNode = { path: string; kind: NodeKind; value: unknown };
 
@@ -75,7 +73,7 @@ export type WalkedNode = { path: string; kind: NodeKind; value: unknown };
 export function walkState(owner: string, state: unknown): WalkedNode[] {
   const out: WalkedNode[] = [];
   const seen = new Set<string>();
-  const visit = (x: unknown, path: string): void => {
+  walkTree(state, (x, path) => {
     if (seen.has(path)) {
       throw new TypeError(`${owner}: two nodes of the state have the path ${pathLabel(path)} (a key containing '/'?); allowed: unique paths`);
     }
@@ -86,21 +84,18 @@ export function walkState(owner: string, state: unknown): WalkedNode[] {
       }
       if (x.isDisposed) throw new TypeError(`${owner}: the tensor at ${pathLabel(path)} is disposed`);
       out.push({ path, kind: 'tensor', value: x });
-    } else if (x === null) {
-      out.push({ path, kind: 'null', value: null });
-    } else if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') {
-      out.push({ path, kind: typeof x as NodeKind, value: x });
-    } else if (Array.isArray(x)) {
-      out.push({ path, kind: 'array', value: x });
-      x.forEach((c, i) => visit(c, joinPath(path, i)));
-    } else if (typeof x === 'object' && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)) {
-      out.push({ path, kind: 'object', value: x });
-      for (const k of Object.keys(x).sort()) visit((x as Record<string, unknown>)[k], joinPath(path, k));
-    } else {
+      return false;
+    }
+    if (x === null || typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') {
+      out.push({ path, kind: x === null ? 'null' : (typeof x as NodeKind), value: x });
+      return false;
+    }
+    if (!isTreeContainer(x)) {
       throw new TypeError(`${owner}: the state has ${typeof x} at ${pathLabel(path)}; allowed: tensors, numbers, booleans, strings, null, arrays and plain objects`);
     }
-  };
-  visit(state, '');
+    out.push({ path, kind: Array.isArray(x) ? 'array' : 'object', value: x });
+    return true;
+  });
   return out;
 }
 

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, StateValue } from '../transform.js';
-import { disposeTree, type TensorTree } from '../tree.js';
+import { disposeTree, pathLabel, type TensorTree } from '../tree.js';
 import { initTrainState, type TrainState } from '../train/train-state.js';
 import {
   CHECKPOINT_FORMAT_VERSION,
   DATA_TYPES,
-  pathLabel,
   walkState,
   type Checkpoint,
   type CheckpointEntry,

@@ -1,6 +1,6 @@
 import type { GradientTransformation, StateValue } from '../transform.js';
 import type { Schedule } from '../schedules/schedule.js';
-import { checkKnownOptions, checkNumber } from '../validate.js';
+import { checkKnownOptions, checkNumber, invalidType } from '../validate.js';
 import { tidyState } from '../state-tree.js';
 import { checkTransform } from './check-transform.js';
 
@@ -55,7 +55,7 @@ export function injectHyperparams<O extends object>(
   const staticArgs = new Set(options.staticArgs ?? []);
   return (hyperparams) => {
     if (hyperparams === null || typeof hyperparams !== 'object') {
-      throw new TypeError(`${owner}: hyperparams = ${String(hyperparams)} is not allowed; allowed: an object of options for the factory`);
+      invalidType(owner, 'hyperparams', hyperparams, 'an object of options for the factory');
     }
     const numeric: Record<string, number> = {};
     const schedules: Record<string, Schedule> = {};

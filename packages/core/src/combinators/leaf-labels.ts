@@ -4,14 +4,10 @@
  * may stop early: a value at `'dense1'` applies to every leaf under `dense1`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { joinPath, leavesWithPaths, type TensorTree, type Tree } from '../tree.js';
+import { leavesWithPaths, pathLabel, type TensorTree, type Tree } from '../tree.js';
 
 /** A value per leaf: a tree (same structure as the parameters, or a prefix of it) or a function. */
 export type LeafSpec<L> = Tree<L> | ((path: string, leaf: tf.Tensor) => L);
-
-function label(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
-}
 
 function coveredBy(prefix: string, path: string): boolean {
   return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
@@ -34,32 +30,24 @@ export function resolveLeafSpec<L>(
     const fn = spec as (path: string, leaf: tf.Tensor) => L;
     return params.map(([path, leaf]) => {
       const v = fn(path, leaf);
-      if (!isValue(v)) throw new TypeError(`${owner}: the ${what} function returned ${String(v)} for the leaf at ${label(path)}; allowed: ${allowed}`);
+      if (!isValue(v)) throw new TypeError(`${owner}: the ${what} function returned ${String(v)} for the leaf at ${pathLabel(path)}; allowed: ${allowed}`);
       return [path, leaf, v];
     });
   }
-  const given: Array<[string, L]> = [];
-  const walk = (node: unknown, path: string): void => {
-    if (isValue(node)) given.push([path, node]);
-    else if (Array.isArray(node)) node.forEach((c, i) => walk(c, joinPath(path, i)));
-    else if (node !== null && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
-      for (const k of Object.keys(node).sort()) walk((node as Record<string, unknown>)[k], joinPath(path, k));
-    } else {
-      throw new TypeError(`${owner}: the ${what} tree has ${node === null ? 'null' : typeof node} at ${label(path)}; allowed: ${allowed}, or arrays and objects of them`);
-    }
-  };
-  walk(spec, '');
+  const given = leavesWithPaths(spec as Tree<L>, isValue, (node, path) => {
+    throw new TypeError(`${owner}: the ${what} tree has ${node === null ? 'null' : typeof node} at ${pathLabel(path)}; allowed: ${allowed}, or arrays and objects of them`);
+  });
   const used = new Set<string>();
   const out = params.map(([path, leaf]): [string, tf.Tensor, L] => {
     let best: [string, L] | undefined;
     for (const [p, v] of given) if (coveredBy(p, path) && (best === undefined || p.length > best[0].length)) best = [p, v];
-    if (best === undefined) throw new TypeError(`${owner}: the ${what} tree has no value for the leaf at ${label(path)}; allowed: ${allowed} at that path or above it`);
+    if (best === undefined) throw new TypeError(`${owner}: the ${what} tree has no value for the leaf at ${pathLabel(path)}; allowed: ${allowed} at that path or above it`);
     used.add(best[0]);
     return [path, leaf, best[1]];
   });
   for (const [p] of given) {
     if (!used.has(p) && !params.some(([path]) => coveredBy(p, path))) {
-      throw new TypeError(`${owner}: the ${what} tree has a value at ${label(p)} but the parameters have no leaf there`);
+      throw new TypeError(`${owner}: the ${what} tree has a value at ${pathLabel(p)} but the parameters have no leaf there`);
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { invalidType } from '../validate.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, StateValue } from '../transform.js';
 import { leavesWithPaths, treeMap, type TensorTree } from '../tree.js';
@@ -26,7 +27,7 @@ export function partition(
 ): GradientTransformation<PartitionState> {
   const owner = 'partition';
   if (transforms === null || typeof transforms !== 'object') {
-    throw new TypeError(`${owner}: transforms = ${String(transforms)} is not allowed; allowed: an object { label: GradientTransformation }`);
+    invalidType(owner, 'transforms', transforms, 'an object { label: GradientTransformation }');
   }
   const names = Object.keys(transforms).sort();
   const txs = Object.fromEntries(names.map((k) => [k, checkTransform(owner, `transforms['${k}']`, transforms[k])]));

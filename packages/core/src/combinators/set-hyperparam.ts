@@ -1,5 +1,5 @@
 import type { StateValue } from '../transform.js';
-import { isTensor, joinPath } from '../tree.js';
+import { isTensor, walkTree } from '../tree.js';
 import { checkNumber } from '../validate.js';
 import { cloneState } from '../state-tree.js';
 import type { InjectHyperparamsState } from './inject-hyperparams.js';
@@ -11,11 +11,14 @@ function isInjectState(x: unknown): x is InjectHyperparamsState {
     typeof s.scheduled === 'object' && s.scheduled !== null && 'inner' in s;
 }
 
-function findInjectStates(x: unknown, path: string, out: Array<[string, InjectHyperparamsState]>): void {
-  if (isInjectState(x)) out.push([path, x]);
-  if (x === null || typeof x !== 'object' || isTensor(x)) return;
-  if (Array.isArray(x)) x.forEach((c, i) => findInjectStates(c, joinPath(path, i), out));
-  else for (const k of Object.keys(x).sort()) findInjectStates((x as Record<string, unknown>)[k], joinPath(path, k), out);
+/** Every injectHyperparams state inside `x` (x itself included), with its path. */
+function findInjectStates(x: unknown): Array<[string, InjectHyperparamsState]> {
+  const out: Array<[string, InjectHyperparamsState]> = [];
+  walkTree(x, (node, path) => {
+    if (isInjectState(node)) out.push([path, node]);
+    return node !== null && typeof node === 'object' && !isTensor(node);
+  });
+  return out;
 }
 
 /**
@@ -32,8 +35,7 @@ function findInjectStates(x: unknown, path: string, out: Array<[string, InjectHy
 export function setHyperparam<T>(state: T, name: string, value: number): T {
   const owner = 'setHyperparam';
   checkNumber(owner, name, value);
-  const found: Array<[string, InjectHyperparamsState]> = [];
-  findInjectStates(state, '', found);
+  const found = findInjectStates(state);
   const withName = found.filter(([, s]) => name in s.hyperparams || name in s.scheduled);
   if (withName.length === 0) {
     const names = [...new Set(found.flatMap(([, s]) => Object.keys(s.hyperparams)))].sort();

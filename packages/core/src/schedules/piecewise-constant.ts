@@ -1,5 +1,5 @@
 import type { Schedule } from './schedule.js';
-import { checkNumber } from '../validate.js';
+import { checkNumber, invalidType } from '../validate.js';
 
 /**
  * Piecewise constant (optax `piecewise_constant_schedule`): starting from initValue,
@@ -12,7 +12,7 @@ export function piecewiseConstant(initValue: number, boundariesAndScales: Readon
   const owner = 'piecewiseConstant';
   const init = checkNumber(owner, 'initValue', initValue);
   if (boundariesAndScales === null || typeof boundariesAndScales !== 'object') {
-    throw new TypeError(`${owner}: boundariesAndScales = ${String(boundariesAndScales)} is not allowed; allowed: an object { boundary: scale }`);
+    invalidType(owner, 'boundariesAndScales', boundariesAndScales, 'an object { boundary: scale }');
   }
   const pieces = Object.entries(boundariesAndScales)
     .map(([b, s]) => {

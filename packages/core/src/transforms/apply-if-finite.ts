@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, StateValue } from '../transform.js';
-import { leavesWithPaths, type TensorTree } from '../tree.js';
+import { leavesWithPaths, pathLabel, type TensorTree } from '../tree.js';
 import { treeZerosLike } from '../tree-ops.js';
 import { cloneState, tidyState } from '../state-tree.js';
 import { checkKnownOptions, checkNumber } from '../validate.js';
@@ -21,10 +21,6 @@ export type ApplyIfFiniteState<S extends StateValue = StateValue> = {
 export interface ApplyIfFiniteOptions {
   /** Non-finite steps in a row that are skipped; the next one in a row throws (default 5, >= 0). */
   readonly maxConsecutiveErrors?: number;
-}
-
-function label(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
 }
 
 /**
@@ -73,10 +69,10 @@ export function applyIfFinite<S extends StateValue>(
       return tidyState(() => {
         // The gradients are checked before the inner transform sees them: an inner transform
         // may itself throw on a NaN (Shampoo's root step does) or run work it cannot undo.
-        const badGradient = firstNonFinite(leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${label(p)}`, g]));
+        const badGradient = firstNonFinite(leavesWithPaths(updates).map(([p, g]): [string, tf.Tensor] => [`gradient at ${pathLabel(p)}`, g]));
         if (badGradient !== null) return skip(badGradient);
         const [out, innerNext] = tx.update(updates, state.inner, params);
-        const badUpdate = firstNonFinite(leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${label(p)}`, u]));
+        const badUpdate = firstNonFinite(leavesWithPaths(out).map(([p, u]): [string, tf.Tensor] => [`update at ${pathLabel(p)}`, u]));
         if (badUpdate !== null) return skip(badUpdate);
         return [out, { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: true, inner: innerNext }] as [TensorTree, ApplyIfFiniteState<S>];
       });

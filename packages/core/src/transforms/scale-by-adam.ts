@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation } from '../transform.js';
 import { perParam, mapWithState, type PerParam } from '../per-param.js';
 import { tidyState } from '../state-tree.js';
+import { biasCorrection } from '../bias-correction.js';
 import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 import { checkCount } from './check-count.js';
 import { divideByRoot } from './divide-by-root.js';
@@ -48,9 +49,9 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       tidyState(() => ({ count: 0, mu: perParam(params, (p) => tf.zerosLike(p)), nu: perParam(params, (p) => tf.zerosLike(p)) })),
     update: (updates, state) => {
       const t = checkCount(owner, state) + 1;
-      const c1 = 1 - b1 ** t;
-      const c2 = 1 - b2 ** t;
-      const c1Next = 1 - b1 ** (t + 1);
+      const c1 = biasCorrection(b1, t);
+      const c2 = biasCorrection(b2, t);
+      const c1Next = biasCorrection(b1, t + 1);
       return tidyState(() => {
         const [out, next] = mapWithState(owner, updates, state, ['mu', 'nu'], (g, s) => {
           const m = tf.add(tf.mul(s.mu, b1), tf.mul(g, 1 - b1));

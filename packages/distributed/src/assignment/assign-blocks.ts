@@ -10,7 +10,7 @@
  * (total - c) / m + c <= (2 - 1/m) * max(max_b cost_b, total / m), where c is the cost of
  * the last block given to the heaviest owner.
  */
-import { checkNumber } from '@shampoo-ts/core/authoring';
+import { checkNumber, invalidType } from '@shampoo-ts/core/authoring';
 import { bytesCost, type CostModel } from './cost-model.js';
 
 /** Which owner (rank) holds each block, and the resulting loads. */
@@ -40,9 +40,7 @@ export function lptOrder(costs: readonly number[]): number[] {
  */
 export function assignBlocksByCost(costs: readonly number[], numOwners: number): BlockAssignment {
   checkNumber(OWNER, 'numOwners', numOwners, { min: 1, integer: true });
-  if (!Array.isArray(costs)) {
-    throw new TypeError(`${OWNER}: costs = ${String(costs)} is not allowed; allowed: an array of finite numbers >= 0`);
-  }
+  if (!Array.isArray(costs)) invalidType(OWNER, 'costs', costs, 'an array of finite numbers >= 0');
   costs.forEach((c, b) => checkNumber(OWNER, `costs[${b}]`, c, { min: 0 }));
 
   const owners = new Array<number>(costs.length);
@@ -67,8 +65,6 @@ export function assignBlocks(
   numOwners: number,
   costModel: CostModel = bytesCost(),
 ): BlockAssignment {
-  if (!Array.isArray(blockShapes)) {
-    throw new TypeError(`${OWNER}: blockShapes = ${String(blockShapes)} is not allowed; allowed: an array of block shapes`);
-  }
+  if (!Array.isArray(blockShapes)) invalidType(OWNER, 'blockShapes', blockShapes, 'an array of block shapes');
   return assignBlocksByCost(blockShapes.map((shape) => costModel(shape)), numOwners);
 }

@@ -9,7 +9,7 @@
  *   computation dominates rather than memory,
  *     cost(d_1..d_k) = elementCoefficient * prod_i d_i + sum_i sum_j coefficients[j] * d_i^j.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
+import { checkKnownOptions, checkNumber, invalidType } from '@shampoo-ts/core/authoring';
 
 /** Maps a block shape to its cost (finite, >= 0). */
 export type CostModel = (blockShape: readonly number[]) => number;
@@ -25,9 +25,7 @@ export function blockElements(shape: readonly number[]): number {
 }
 
 function checkShape(owner: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape)) {
-    throw new TypeError(`${owner}: blockShape = ${String(shape)} is not allowed; allowed: an array of dims`);
-  }
+  if (!Array.isArray(shape)) invalidType(owner, 'blockShape', shape, 'an array of dims');
   shape.forEach((d, i) => checkNumber(owner, `blockShape[${i}]`, d, { min: 0, integer: true }));
 }
 
@@ -54,9 +52,7 @@ export function bytesCost(options: { bytesPerElement?: number; alignment?: numbe
  */
 export function polynomialCost(coefficients: readonly number[], options: { elementCoefficient?: number } = {}): CostModel {
   checkKnownOptions(OWNER_POLY, options, ['elementCoefficient']);
-  if (!Array.isArray(coefficients) || coefficients.length === 0) {
-    throw new TypeError(`${OWNER_POLY}: coefficients = ${String(coefficients)} is not allowed; allowed: a non-empty array of finite numbers >= 0`);
-  }
+  if (!Array.isArray(coefficients) || coefficients.length === 0) invalidType(OWNER_POLY, 'coefficients', coefficients, 'a non-empty array of finite numbers >= 0');
   const cs = coefficients.map((c, j) => checkNumber(OWNER_POLY, `coefficients[${j}]`, c, { min: 0 }));
   const elementCoefficient = checkNumber(OWNER_POLY, 'elementCoefficient', options.elementCoefficient ?? 0, { min: 0 });
   return (shape) => {

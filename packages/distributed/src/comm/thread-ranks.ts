@@ -11,7 +11,7 @@
  * `rankErrors`. A rank that never reaches a collective makes the ranks waiting in it abort
  * after `timeoutMs`, naming it; `totalTimeoutMs` bounds the whole run.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
+import { checkKnownOptions, checkNumber, invalidType } from '@shampoo-ts/core/authoring';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { ABORT_CRASHED, ABORT_EXITED, ABORT_STOPPED, abortGroup, createThreadGroupMemory } from './thread-group-memory.js';
 import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';
@@ -74,7 +74,7 @@ export function runThreadRanks<T = unknown>(
   const abortGraceMs = checkNumber(OWNER, 'abortGraceMs', options.abortGraceMs ?? 1000, { min: 0 });
   const moduleUrl = new URL(String(module));
   if (moduleUrl.protocol !== 'file:') {
-    throw new TypeError(`${OWNER}: module = ${moduleUrl.href} is not allowed; allowed: a file: URL of an ES module`);
+    invalidType(OWNER, 'module', module, 'a file: URL of an ES module', moduleUrl.href);
   }
 
   const memory = createThreadGroupMemory(size, maxMessageBytes, timeoutMs);

@@ -1,5 +1,5 @@
 /**
- * Data-parallel Distributed Shampoo (algorithm.md section 7) as a gradient transformation:
+ * Data-parallel Distributed Shampoo (docs/algorithms.md#data-parallel) as a gradient transformation:
  * a drop-in replacement for scaleByShampoo on each rank of a communicator.
  *
  * One step on rank r of N, with the block plan (every parameter blocked on every rank,
@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { leavesWithPaths, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
-import { checkBoolean, checkKnownOptions, checkNumber, ownTensors, tensorsIn } from '@shampoo-ts/core/authoring';
+import { checkBoolean, checkKnownOptions, checkNumber, invalidParameter, invalidType, ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import { assembleBlocks, shampooBlockEngine, type BlockInput } from '@shampoo-ts/shampoo/engine';
 import type { Communicator } from '../comm/communicator.js';
@@ -61,7 +61,7 @@ const DTYPES: readonly CommunicationDtype[] = ['float32', 'float16', 'bfloat16']
 function checkCommunicator(comm: unknown): Communicator {
   const c = comm as Partial<Communicator> | null;
   if (c === null || typeof c !== 'object' || typeof c.allGather !== 'function' || typeof c.allReduce !== 'function' || typeof c.rank !== 'number' || typeof c.size !== 'number') {
-    throw new TypeError(`${OWNER}: communicator = ${String(comm)} is not allowed; allowed: a Communicator (singleProcessCommunicator(), threadCommunicator(...), mpiCommunicator())`);
+    invalidType(OWNER, 'communicator', comm, 'a Communicator (singleProcessCommunicator(), threadCommunicator(...), mpiCommunicator())');
   }
   return c as Communicator;
 }
@@ -89,16 +89,16 @@ function averageOverRanks(comm: Communicator, grads: readonly (readonly [string,
 /** The Shampoo step spread over the ranks of `distribution.communicator` (see the module comment). */
 export function distributedScaleByShampoo(options: ShampooOptions = {}, distribution: DistributionOptions): GradientTransformation<DistributedShampooState> {
   checkKnownOptions(OWNER, distribution, ['communicator', 'communicationDtype', 'costModel', 'averageGradients', 'worldSize']);
-  if (distribution === undefined) throw new TypeError(`${OWNER}: distribution = undefined is not allowed; allowed: { communicator, ... }`);
+  if (distribution === undefined) invalidType(OWNER, 'distribution', distribution, '{ communicator, ... }');
   const comm = checkCommunicator(distribution.communicator);
   const dtype = distribution.communicationDtype ?? 'float32';
   if (!DTYPES.includes(dtype)) {
-    throw new RangeError(`${OWNER}: communicationDtype = ${JSON.stringify(dtype)} is not allowed; allowed: 'float32', 'float16' or 'bfloat16'`);
+    invalidParameter(OWNER, 'communicationDtype', dtype, "'float32', 'float16' or 'bfloat16'");
   }
   const average = checkBoolean(OWNER, 'averageGradients', distribution.averageGradients ?? true);
   const worldSize = distribution.worldSize === undefined ? undefined : checkNumber(OWNER, 'worldSize', distribution.worldSize, { min: 1, integer: true });
   if (distribution.costModel !== undefined && typeof distribution.costModel !== 'function') {
-    throw new TypeError(`${OWNER}: costModel = ${String(distribution.costModel)} is not allowed; allowed: a function (blockShape) => cost`);
+    invalidType(OWNER, 'costModel', distribution.costModel, 'a function (blockShape) => cost');
   }
   const engine = shampooBlockEngine(options, OWNER);
   const config = engine.config;
@@ -137,7 +137,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         worldSize,
       );
       const mine = plan.ownedKeys[comm.rank];
-      const shampoo = tf.tidy(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)) as unknown as tf.TensorContainer) as unknown as ShampooState;
+      const shampoo = tidyState(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)));
       return { rank: comm.rank, size: comm.size, shampoo };
     },
 
@@ -149,7 +149,7 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
       const gradLeaves = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...tensorsIn(updates), ...tensorsIn(params ?? null)];
       const step = (state.shampoo?.step ?? 0) + 1;
-      const result = tf.tidy(() => {
+      const result = tidyState((): { out: TensorTree; shampoo: ShampooState } => {
         let innerState: ShampooState | undefined;
         // 1. Gradients averaged over ranks (a length mismatch fails on every rank).
         const grads = average ? averageOverRanks(comm, gradLeaves) : gradLeaves.map(([, g]) => g);
@@ -204,8 +204,8 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         });
         let i = 0;
         const out = treeMap(() => perLeaf[i++], updates);
-        return { out, shampoo: innerState! } as unknown as tf.TensorContainer;
-      }) as unknown as { out: TensorTree; shampoo: ShampooState };
+        return { out, shampoo: innerState! };
+      });
       const owned = ownTensors(result, inputs);
       return [owned.out, { rank: comm.rank, size: comm.size, shampoo: owned.shampoo }];
     },

@@ -1,15 +1,15 @@
 /**
  * The data-parallel Shampoo optimizer as a recipe, like @shampoo-ts/shampoo's `shampoo`:
- *   distributedShampoo(o, d) = chain(distributedScaleByShampoo(o, d), ...afterShampooDirection(o))
- *   (scaleByLearningRate(o.lr) [, iterateAveraging(o.iterateAveraging, o.lr, decoupled decay)])
- * so u = -lr P with P shared by all ranks; every rank applies the same u to its replica.
+ *   distributedShampoo(o, d) = shampooRecipe(o => distributedScaleByShampoo(o, d), o)
+ *   = chain(P, scaleByLearningRate(o.learningRate) [, iterateAveraging(o.iterateAveraging, lr_t, decoupled decay)])
+ * so u = -lr_t P with P shared by all ranks; every rank applies the same u to its replica.
+ * A learning-rate schedule works as in shampoo (recipe.ts).
  */
-import { chain, type GradientTransformation, type StateValue } from '@shampoo-ts/core';
-import { type ShampooOptions } from '@shampoo-ts/shampoo';
-import { afterShampooDirection } from '@shampoo-ts/shampoo/engine';
+import type { GradientTransformation, StateValue } from '@shampoo-ts/core';
+import { shampooRecipe, type ShampooOptions } from '@shampoo-ts/shampoo';
 import { distributedScaleByShampoo, type DistributionOptions } from './distributed-scale-by-shampoo.js';
 
-/** Data-parallel Distributed Shampoo: u = -lr P (see distributedScaleByShampoo). */
+/** Data-parallel Distributed Shampoo: u_t = -lr_t P_t (see distributedScaleByShampoo and shampoo's recipe.ts). */
 export function distributedShampoo(options: ShampooOptions = {}, distribution: DistributionOptions): GradientTransformation<StateValue[]> {
-  return chain(distributedScaleByShampoo(options, distribution), ...afterShampooDirection(options));
+  return shampooRecipe((o) => distributedScaleByShampoo(o, distribution), options);
 }

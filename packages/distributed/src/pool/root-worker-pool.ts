@@ -21,7 +21,7 @@
  *   terminated (their queued jobs fail too) and replaced on the next start.
  * After `close()` every call throws.
  */
-import { checkKnownOptions, checkNumber } from '@shampoo-ts/core/authoring';
+import { checkKnownOptions, checkNumber, invalidType } from '@shampoo-ts/core/authoring';
 import type { RootOutcome, RootTask } from '@shampoo-ts/shampoo';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { assignBlocksByCost } from '../assignment/assign-blocks.js';
@@ -97,7 +97,7 @@ export class RootWorkerPool {
     this.startupTimeoutMs = checkNumber(OWNER, 'startupTimeoutMs', options.startupTimeoutMs ?? 120_000, { min: 1 });
     const compute = options.compute ?? DEFAULT_COMPUTE;
     if (typeof compute?.module !== 'string' || typeof compute?.exportName !== 'string') {
-      throw new TypeError(`${OWNER}: compute = ${String(compute)} is not allowed; allowed: { module: string, exportName: string }`);
+      invalidType(OWNER, 'compute', compute, '{ module: string, exportName: string }');
     }
     this.compute = compute;
     this.name = `worker-pool(${this.size})`;

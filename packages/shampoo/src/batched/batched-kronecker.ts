@@ -9,6 +9,7 @@
  * to float32 rounding (on the cpu backend, bit for bit).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyState } from '@shampoo-ts/core/authoring';
 
 /** True for the block orders batchedContractSymmetric handles without batchedContractEveryDim (1 and 2). */
 function batchableOrder(order: number): boolean {
@@ -43,12 +44,12 @@ export function batchedModeGrams(g: tf.Tensor, wanted: readonly boolean[]): (tf.
   if (wanted.length !== g.rank - 1) {
     throw new RangeError(`batchedModeGrams: ${wanted.length} flags for blocks of order ${g.rank - 1}; allowed: one per dim`);
   }
-  return tf.tidy(() => {
-    if (g.rank !== 3 || !wanted[0] || !wanted[1]) return wanted.map((w, i) => (w ? batchedModeGram(g, i) : null)) as unknown as tf.TensorContainer;
+  return tidyState((): (tf.Tensor | null)[] => {
+    if (g.rank !== 3 || !wanted[0] || !wanted[1]) return wanted.map((w, i) => (w ? batchedModeGram(g, i) : null));
     const m = g as tf.Tensor3D;
     const t = tf.transpose(m, [0, 2, 1]);
     return [tf.matMul(m, t), tf.matMul(t, m)];
-  }) as unknown as (tf.Tensor | null)[];
+  });
 }
 
 /**

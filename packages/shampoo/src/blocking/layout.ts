@@ -1,5 +1,5 @@
 /**
- * How a parameter is cut into blocks (algorithm.md section 2):
+ * How a parameter is cut into blocks (docs/algorithms.md#blocking):
  *   merged = mergeSmallDims(shape, maxPreconditionerDim, target)
  *   every merged dim n_i is split into ceil(n_i / b) chunks of at most b = maxPreconditionerDim
  *   (the last chunk takes the remainder), giving prod_i ceil(n_i / b) blocks in row-major order.

@@ -26,6 +26,7 @@
  * step later, as for deviceRootExecutor (device-status.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyState } from '@shampoo-ts/core/authoring';
 import { checkWith, invalidParameter } from '../validate.js';
 import { delayLine } from './delay-line.js';
 import { checkLateStatus, deviceMatrix, describeDeviceStatus, releaseResults, type DeviceRootExecutor } from './device-roots.js';
@@ -113,7 +114,7 @@ export function jacobiEigenTensors(a: readonly tf.Tensor2D[], q0: readonly tf.Te
   const g = a.length;
   const size = Math.max(...a.map((x) => jacobiPaddedSize(x.shape[0])));
   const schedule = roundRobinSchedule(size);
-  const out = tf.tidy(() => {
+  const out = tidyState(() => {
     let b = tf.stack(a.map((ai, i) => {
       const n = ai.shape[0];
       const bi = tf.matMul(q0[i], tf.matMul(ai, q0[i]), true, false);
@@ -159,9 +160,9 @@ export function jacobiEigenTensors(a: readonly tf.Tensor2D[], q0: readonly tf.Te
       const vectors = tf.matMul(q0[i], tf.slice(allW[i], [0, 0], [n, n]), false, true);
       const { values: negated, indices } = tf.topk(tf.neg(values), n, true);
       return { values: tf.neg(negated) as tf.Tensor1D, vectors: tf.gather(vectors, indices, 1) as tf.Tensor2D };
-    }) as unknown as tf.TensorContainer;
+    });
   });
-  return out as unknown as Array<{ values: tf.Tensor1D; vectors: tf.Tensor2D }>;
+  return out;
 }
 
 /** The result of one 'eigen' request of matrix `a`: perturbed, the fallback where not finite, and its status code. */
@@ -183,11 +184,11 @@ function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined
   }
   const results = new Map<string, RootResult & { code: tf.Scalar }>();
   for (const [m, group] of groups) {
-    const out = tf.tidy(() => {
+    const out = tidyState(() => {
       const matrices = group.map((r) => deviceMatrix(r));
       const solved = jacobiEigenTensors(matrices, group.map((r) => r.previous as tf.Tensor2D), sweeps ?? defaultDeviceEigenSweeps(m));
-      return group.map((r, i) => eigenResult(r, matrices[i], solved[i].values, solved[i].vectors)) as unknown as tf.TensorContainer;
-    }) as unknown as Array<RootResult & { code: tf.Scalar }>;
+      return group.map((r, i) => eigenResult(r, matrices[i], solved[i].values, solved[i].vectors));
+    });
     for (const res of out) results.set(res.key, res);
   }
   return requests.map((r) => results.get(r.spec.key)!);

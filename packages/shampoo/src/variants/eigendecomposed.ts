@@ -10,6 +10,7 @@
  *                   dim j != i (the reference's EigendecomposedKLShampooPreconditionerList)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyState } from '@shampoo-ts/core/authoring';
 import { contractEveryDim, eigenOperator, modeGram, type DimOperator } from '../kronecker.js';
 import { initFactor, updateFactor, updateFactors } from '../factors.js';
 import type { RootRequest } from '../executors/root-executor.js';
@@ -58,13 +59,13 @@ export function eigendecomposedVariant(settings: VariantSettings, options: Eigen
     updateStatistics(block, state, grad) {
       const factors = state.factors as Maybe;
       if (!options.kl) return { ...state, factors: updateFactors(factors, grad, settings) };
-      const next = tf.tidy(() =>
+      const next = tidyState(() =>
         factors.map((f, i) => {
           if (f === null) return null;
           const source = contractEveryDim(grad, rootOps(block, state, i));
           return updateFactor(f, modeGram(source, i), block.shape[i], settings.beta2, settings.weight, settings.packed);
-        }) as unknown as tf.TensorContainer,
-      ) as unknown as (tf.Tensor | null)[];
+        }),
+      );
       return { ...state, factors: next };
     },
     rootRequests(block, state, biasCorrection): RootRequest[] {

@@ -8,9 +8,10 @@ import { signDescentVariant } from './sign-descent.js';
 import { spectralDescentVariant } from './spectral-descent.js';
 import type { ShampooVariant, VariantSettings } from './types.js';
 import { checkRootSolver } from '../root-solver.js';
+import { MUON_COEFFICIENTS } from '@shampoo-ts/linalg';
 
-/** Default Newton-Schulz coefficients of spectral descent (Muon). */
-export const NEWTON_SCHULZ_COEFFICIENTS: readonly [number, number, number] = [3.4445, -4.775, 2.0315];
+/** Default Newton-Schulz coefficients of spectral descent (Muon): linalg's one copy. */
+export const NEWTON_SCHULZ_COEFFICIENTS: readonly [number, number, number] = MUON_COEFFICIENTS;
 
 /** The variant for `config.preconditioner` with the shared settings. */
 export function makeVariant(config: ShampooConfig): ShampooVariant {

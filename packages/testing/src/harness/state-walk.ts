@@ -6,11 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stateLeavesWithPaths, type StateLeaf } from '@shampoo-ts/core';
+import { pathLabel } from '@shampoo-ts/core/authoring';
 
-/** Label of a path in messages: `'a/b'`, or `<root>`. */
-export function pathLabel(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
-}
+/** Label of a path in messages: core's one path formatter, `'a/b'` or `<root>`. */
+export { pathLabel };
 
 /** Leaves of a state with their paths; an invalid node (typed array, function, undefined) throws, prefixed by `name`. */
 export function stateLeaves(value: unknown, name: string): Array<[string, StateLeaf]> {

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { firstStructureDifference, leavesWithPaths, type TensorTree } from '@shampoo-ts/core';
+import { pathLabel } from '@shampoo-ts/core/authoring';
 
 /** Result of a comparison: `ok`, and a message naming the worst place when not ok. */
 export interface Check {
@@ -98,10 +99,6 @@ export function expectTreesClose(actual: TensorTree, expected: TensorTree, tol: 
     const r = tensorsClose(leaf, exp[i][1], t);
     if (!r.ok) throw new Error(`trees differ at ${pathLabel(path)}: ${r.message}`);
   });
-}
-
-function pathLabel(path: string): string {
-  return path === '' ? '<root>' : `'${path}'`;
 }
 
 function bits(t: tf.Tensor): ArrayLike<number> {
