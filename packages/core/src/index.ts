@@ -50,6 +50,10 @@ export { scaleByStddev, type ScaleByStddevState } from './transforms/scale-by-st
 export { scaleByAdagrad, type ScaleByAdagradState, type ScaleByAdagradOptions } from './transforms/scale-by-adagrad.js';
 export { divideByRoot } from './transforms/divide-by-root.js';
 export { applyIfFinite, type ApplyIfFiniteState, type ApplyIfFiniteOptions } from './transforms/apply-if-finite.js';
+export {
+  multiSteps, emaParams, emaOf, lookahead,
+  type MultiStepsState, type MultiStepsOptions, type EmaParamsState, type EmaParamsOptions, type LookaheadState, type LookaheadOptions,
+} from './transforms/wrappers.js';
 
 // Optimizers
 export { sgd, type SgdOptions } from './aliases/sgd.js';

@@ -18,8 +18,11 @@ import {
   type GradientTransformation,
   type TensorTree,
   type TrainState,
+  emaOf,
+  emaParams,
+  lookahead,
+  multiSteps,
 } from '@shampoo-ts/core';
-import { emaOf, emaParams, lookahead, multiSteps } from '../src/transforms/wrappers.js';
 import { buildTree, gradsAt, treeSpecArb } from './support/arbitraries.js';
 import { stateBytes, toleranceRatio, treeValues } from './support/compare.js';
 import { expectNoLeak, expectThrowsNoLeak } from './support/leaks.js';

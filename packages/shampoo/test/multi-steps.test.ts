@@ -1,9 +1,8 @@
 /** Gradient accumulation over Shampoo: k micro-batches through multiSteps(shampoo) are one mean-gradient step of shampoo. */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, initTrainState, leavesWithPaths, step, type TensorTree, type TrainState } from '@shampoo-ts/core';
+import { disposeTree, initTrainState, leavesWithPaths, multiSteps, step, type TensorTree, type TrainState } from '@shampoo-ts/core';
 import { shampoo } from '@shampoo-ts/shampoo';
-import { multiSteps } from '../../core/src/transforms/wrappers.js';
 
 function grads(k: number): TensorTree {
   return { w: tf.randomNormal([4, 3], 0, 1, 'float32', 100 + k), b: tf.randomNormal([3], 0, 1, 'float32', 200 + k) };
