@@ -13,7 +13,7 @@
  * n = 784, 307,720 indices, median CPU time, index upload included): gather 20.6 ms,
  * gatherND 2.2 ms, of which the upload of the index tensor is about 0.05 ms; so caching index
  * tensors would save nothing worth a long-lived tensor
- * (packages/shampoo/scripts/profile-step.mjs measures the whole step).
+ * (packages/bench/scripts/profile-step.mjs measures the whole step).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
