@@ -17,7 +17,7 @@ export class TextWindows implements Examples {
     readonly starts?: Int32Array,
   ) {
     const all = text.length - context;
-    if (all < 1) throw new RangeError(`TextWindows: a text of ${text.length} symbols has no window of context ${context}`);
+    if (all < 1) throw new RangeError(`${new.target.name}: a text of ${text.length} symbols has no window of context ${context} and a next symbol`);
     this.size = starts ? starts.length : all;
   }
 
@@ -25,7 +25,18 @@ export class TextWindows implements Examples {
   evenlySpaced(count: number): TextWindows {
     const all = this.text.length - this.context;
     const n = Math.min(count, all);
-    return new TextWindows(this.text, this.context, this.vocab, Int32Array.from({ length: n }, (_, i) => Math.floor((i * all) / n)));
+    return this.withStarts(Int32Array.from({ length: n }, (_, i) => Math.floor((i * all) / n)));
+  }
+
+  /** The same kind of examples over other window starts. */
+  protected withStarts(starts: Int32Array): TextWindows {
+    return new TextWindows(this.text, this.context, this.vocab, starts);
+  }
+
+  /** The text position where example `j` starts (checked against size; `owner` names the caller in the error). */
+  protected start(j: number, owner: string): number {
+    if (!(j >= 0 && j < this.size)) throw new RangeError(`${owner}: index ${j} is outside [0, ${this.size})`);
+    return this.starts ? this.starts[j] : j;
   }
 
   batch(indices: ArrayLike<number>): Batch {
@@ -34,9 +45,7 @@ export class TextWindows implements Examples {
     const x = new Float32Array(b * k * v);
     const y = new Float32Array(b * v);
     for (let i = 0; i < b; i++) {
-      const j = indices[i];
-      if (!(j >= 0 && j < this.size)) throw new RangeError(`TextWindows.batch: index ${j} is outside [0, ${this.size})`);
-      const s = this.starts ? this.starts[j] : j;
+      const s = this.start(indices[i], 'TextWindows.batch');
       for (let t = 0; t < k; t++) x[(i * k + t) * v + this.text[s + t]] = 1;
       y[i * v + this.text[s + k]] = 1;
     }
