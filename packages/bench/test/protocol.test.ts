@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { Dataset } from '../src/data/dataset.js';
+import { blobs as separatedBlobs } from './support/blobs.js';
 import { mlp } from '../src/models/mlp.js';
 import { DEFAULT_LR_GRID, gridEdge, halfDecade, halfDecadeGrid, halfDecadeIndex, widening } from '../src/train/lr-grid.js';
 import { chooseLrByFinalLoss, runProtocol, seedRatios, targetFromBaseline, withTarget, type GridPoint } from '../src/train/protocol.js';
@@ -107,19 +108,8 @@ describe('protocol rules', () => {
   });
 });
 
-/** Three classes of Gaussian blobs in 4-D. */
-function blobs(n: number, seed: number): Dataset {
-  const x = new Float32Array(n * 4);
-  const y = new Float32Array(n * 3);
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
-  for (let i = 0; i < n; i++) {
-    const c = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === c ? 1.5 : 0) + rand();
-    y[i * 3 + c] = 1;
-  }
-  return new Dataset(x, y, [4], 3);
-}
+/** The blobs of these tests: classes 1.5 apart. */
+const blobs = (n: number, seed: number) => separatedBlobs(n, seed, 1.5);
 
 describe('runProtocol on a small problem', () => {
   it('AdamW runs first and fixes the target; one widened grid for all; ratios and priced seconds follow', async () => {

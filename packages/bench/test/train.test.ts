@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
 import { autoRootExecutor, hostRootExecutor, shampoo } from '@shampoo-ts/shampoo';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { Dataset } from '../src/data/dataset.js';
+import { blobs as separatedBlobs } from './support/blobs.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams, type Params } from '../src/models/model.js';
 import { stateBytes } from '../src/train/state-bytes.js';
@@ -16,19 +16,8 @@ import { timedRootExecutor } from '../src/train/timed-root-executor.js';
 import { warmUp } from '../src/train/warm-up.js';
 import { verdict } from '../src/demo/main.js';
 
-/** Two Gaussian blobs per class in 4-D: a small separable problem. */
-function blobs(n: number, seed: number): Dataset {
-  const x = new Float32Array(n * 4);
-  const y = new Float32Array(n * 3);
-  let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
-  for (let i = 0; i < n; i++) {
-    const c = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === c ? 2 : 0) + rand();
-    y[i * 3 + c] = 1;
-  }
-  return new Dataset(x, y, [4], 3);
-}
+/** The blobs of these tests: classes 2 apart. */
+const blobs = (n: number, seed: number) => separatedBlobs(n, seed, 2);
 
 const spec = (name: OptimizerSpec['name'], lr: number, weightDecay = 0): OptimizerSpec => ({
   name, lr, weightDecay, preconditionFrequency: 2, maxPreconditionerDim: 64,
