@@ -7,7 +7,7 @@ import { initParams, modelLoss, parameterCount, type Params } from '../src/model
 import { Dataset } from '../src/data/dataset.js';
 import { evaluate } from '../src/train/evaluate.js';
 import { makeLearner } from '../src/train/optimizers.js';
-import { reconstructionSet } from '../src/suites/autoencoder.js';
+import { AUTOENCODER_WIDTHS, autoencoderTask, reconstructionSet } from '../src/suites/autoencoder.js';
 
 describe('sigmoidCrossEntropy', () => {
   it('equals -y log s(z) - (1 - y) log(1 - s(z)), averaged over every entry (float64 reference)', () => {
@@ -79,5 +79,17 @@ describe('autoencoder model', () => {
       learner.dispose();
     }
     disposeTree([p, grads, loss, batch.x, batch.y] as never);
+  });
+});
+
+describe('autoencoder suite task', () => {
+  it('the full run evaluates on the whole test split and the quick run on its first 200 digits', () => {
+    const full = autoencoderTask(false, {});
+    const quick = autoencoderTask(true, {});
+    expect(full.test.size).toBe(full.data.test);
+    expect(full.test.size).toBeGreaterThan(quick.test.size);
+    expect(quick.test.size).toBe(200);
+    expect(full.data.widths).toEqual([...AUTOENCODER_WIDTHS]);
+    expect(() => autoencoderTask(false, { widths: '10,5' })).toThrow(/--widths = "10,5" is not allowed/);
   });
 });
