@@ -22,6 +22,8 @@
  *   P <- P + alpha W  (alpha = wd | wd lr / peakLr | wd / peakLr for decoupled | corrected | independent;
  *     with iterateAveraging the decay is not added here: the averaging shrinks z instead)
  *   momentum: M <- mu M + (1 - d) P; P <- nesterov ? (1 - d) P + mu M : M
+ * With `onStats`, each step ends by reporting every block's condition numbers, root ages,
+ * failures and root time (stats.ts).
  * With a pipelined executor (delay d > 0) the inputs of the root submissions in flight are
  * part of each block's state (in-flight-roots.ts), so a checkpoint resumes bit for bit.
  */
@@ -44,6 +46,7 @@ import type { InFlightRoots } from './in-flight-roots.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
 import { consoleWarning } from './warnings.js';
+import { statsTracker } from './stats.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
 
 /** The state of one block. */
@@ -174,6 +177,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
   /** Slots for roots in flight: the executor's delay (read when used: 'auto' decides at init). */
   const inFlightSlots = () => (variant.rootKind === null ? 0 : executor.delay);
   const submitted = submissionTracker();
+  // onStats: running counts per block, reported after each step (stats.ts).
+  const tracker = options.onStats ? statsTracker() : null;
 
   /**
    * The step on groups of blocks (see the module comment): `infos` are the step's blocks in
@@ -227,6 +232,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
         if (own[i]) requests.push(...own[i]!);
         if (delay > 0) inFlight[i] = checkInFlight(owner, info.key, olds[i].inFlight, delay, state.step, variant.rootRequests(info, olds[i].preconditioner, 1));
       });
+      const rootStart = tracker ? performance.now() : 0;
       if (delay > 0) {
         const inState = infos.map((info, i) => ({ key: info.key, slots: inFlight[i]!, specsAt: (s: number) => variant.rootRequests(info, olds[i].preconditioner, factorBiasCorrection(s)) }));
         resubmitInFlight(owner, executor, submitted, step, inState);
@@ -236,6 +242,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
         submitted.record(step, requests);
       }
       const byBlock = groupRootResults(executor.collect(step));
+      const rootMs = tracker ? performance.now() - rootStart : 0;
       submitted.forgetThrough(step - delay);
 
       // Pass 2: install roots (per block); precondition, graft, weight decay, momentum (per group).
@@ -246,11 +253,12 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
           let failures = old[b].failures;
           let p = pre[i];
           const results = byBlock.get(infos[b].key);
-          if (results) {
-            const r = acceptRootResults(owner, infos[b].key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn);
+          const r = results ? acceptRootResults(owner, infos[b].key, results, failures, config.numToleratedFailedAmortizedComputations, step, warn) : null;
+          if (r) {
             failures = r.failures;
             p = variant.install(infos[b], p, r.accepted);
           }
+          tracker?.record(infos[b], step - delay, r);
           return { failures, preconditioner: variant.afterRoots(infos[b], p, stack.blockG()[b]) };
         });
         let p: tf.Tensor;
@@ -273,6 +281,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
           next[infos[b].key] = inFlight[i] ? { ...block, inFlight: nextInFlight(inFlight[i]!, step, own[i], variant.rootRequests(infos[b], block.preconditioner, 1)) } : block;
         });
       }
+      if (tracker) options.onStats!(tracker.report(step, rootStep, rootMs, infos, infos.map((info) => next[info.key].failures)));
       return { outputs, state: { step, blocks: next } };
   };
   const l2 = config.weightDecayType === 'l2' ? config.weightDecay : 0;

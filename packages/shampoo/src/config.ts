@@ -12,6 +12,7 @@ import { checkWith, invalidParameter } from './validate.js';
 import { validateExponentOverride, type InverseExponentOverride } from './exponents.js';
 import { checkRootExecutorChoice, type RootExecutorChoice } from './executors/placement.js';
 import type { InverseRootMethod } from './root-task.js';
+import type { ShampooStats } from './stats.js';
 import { checkRootSolver, ROOT_SOLVER_KEYS, type RootSolverSettings } from './root-solver.js';
 import type { SignScale } from './variants/sign-descent.js';
 import { resolveIterateAveraging, type IterateAveragingConfig } from './iterate-averaging.js';
@@ -149,6 +150,11 @@ export interface ShampooExecutionOptions {
   rootExecutor?: RootExecutorChoice;
   /** Called with a message when a root computation fails and the previous root is kept. Default console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * Called after every step with each block's condition numbers, root ages, failure and
+   * fallback counts and root time (stats.ts, ShampooStats). Default: none (nothing tracked).
+   */
+  onStats?: (stats: ShampooStats) => void;
 }
 
 /** Options of scaleByShampoo and of the recipes: the algorithm's and the execution's. */
@@ -189,7 +195,7 @@ export const SHAMPOO_OPTION_NAMES: readonly string[] = [
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
-  'useFactorWeighting', 'rootExecutor', 'onWarning', 'factorUpdateFrequency', 'learningRate',
+  'useFactorWeighting', 'rootExecutor', 'onWarning', 'onStats', 'factorUpdateFrequency', 'learningRate',
 ];
 
 const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkWith(OWNER, name, v, ok, allowed);
@@ -246,6 +252,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (options === null || typeof options !== 'object') invalidParameter(OWNER, 'options', options, 'an object');
   checkKnownOptions(OWNER, options, SHAMPOO_OPTION_NAMES);
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') invalidParameter(OWNER, 'onWarning', options.onWarning, 'a function (message) => void');
+  if (options.onStats !== undefined && typeof options.onStats !== 'function') invalidParameter(OWNER, 'onStats', options.onStats, 'a function (stats: ShampooStats) => void');
   const lr = directionLearningRate(OWNER, options);
   const betas = options.betas ?? [0.9, 1];
   if (!Array.isArray(betas) || betas.length !== 2) invalidParameter(OWNER, 'betas', betas, 'a pair [beta1, beta2]');

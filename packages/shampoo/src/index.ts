@@ -14,6 +14,8 @@ export { shampooRecipe } from './recipe.js';
 export type { EigenbasisOptions, EigendecomposedConfig, EigenvalueCorrectedConfig } from './eigen-config.js';
 export type { HigherOrderSettings, NewtonSettings, RootSolverSettings } from './root-solver.js';
 export type { InverseExponentOverride } from './exponents.js';
+export { summarizeShampooStats, type ShampooBlockStats, type ShampooStats, type ShampooStatsSummary } from './stats.js';
+export type { ConditionSource } from './condition.js';
 export { iterateAveraging, evalParams, trainParams, type IterateAveragingConfig, type IterateAveragingState } from './iterate-averaging.js';
 
 // Root execution (executors/): the interface, the host and device executors, the placement rule.

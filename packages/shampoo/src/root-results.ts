@@ -23,7 +23,20 @@ export function groupRootResults(results: readonly RootResult[]): Map<string, Ma
   return byBlock;
 }
 
-/** What to install for a block and its new consecutive-failure count. Throws as described above. */
+/**
+ * What acceptRootResults found for a block: the results to install, the new consecutive-failure
+ * count, and what this call saw (for shampooStats): root steps with a failure, factors whose
+ * previous root was kept because their new one failed, accepted results with a warning.
+ */
+export interface AcceptedRoots {
+  readonly accepted: Map<number, RootResult>;
+  readonly failures: number;
+  readonly failedSteps: number;
+  readonly fallbacks: number;
+  readonly warnings: number;
+}
+
+/** What to install for a block and its new consecutive-failure count (AcceptedRoots). Throws as described above. */
 export function acceptRootResults(
   owner: string,
   blockKey: string,
@@ -32,8 +45,9 @@ export function acceptRootResults(
   tolerated: number,
   step: number,
   warn: (message: string) => void,
-): { accepted: Map<number, RootResult>; failures: number } {
+): AcceptedRoots {
   const accepted = new Map<number, RootResult>();
+  const counts = { failedSteps: 0, fallbacks: 0, warnings: 0 };
   // Late statuses (`earlier`, device executors) are whole root steps before this one, oldest first.
   const rounds = Math.max(0, ...[...results.values()].map((r) => r.earlier?.length ?? 0));
   let failures = previousFailures;
@@ -49,13 +63,18 @@ export function acceptRootResults(
       }
       if (r.status === 'failed') {
         failed = true;
+        counts.fallbacks++;
         warn(`${owner}: root computation failed at step ${step} for block '${blockKey}' dim ${dim}; keeping the previous root. ${r.message ?? ''}`);
       } else {
         if (r.status === 'ok') succeeded = true;
-        if (r.warning !== undefined) warn(`${owner}: at step ${step} for block '${blockKey}' dim ${dim}: ${r.warning}`);
+        if (r.warning !== undefined) {
+          counts.warnings++;
+          warn(`${owner}: at step ${step} for block '${blockKey}' dim ${dim}: ${r.warning}`);
+        }
         if (j === rounds) accepted.set(dim, r);
       }
     }
+    if (failed) counts.failedSteps++;
     failures = failed ? failures + 1 : succeeded ? 0 : failures;
     if (failures > tolerated) {
       throw new Error(
@@ -64,5 +83,5 @@ export function acceptRootResults(
       );
     }
   }
-  return { accepted, failures };
+  return { accepted, failures, ...counts };
 }

@@ -21,6 +21,7 @@
  */
 import { inverseRoot, type InverseRootOptions, type RankDeficiency, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
 import { eigenOutcome } from './eigen-task.js';
+import { eigenvalueCondition, rootCondition, type ConditionSource } from './condition.js';
 import { HIGHER_ORDER_DEFAULTS, NEWTON_DEFAULTS, rankRtolFor, type RootSolverSettings } from './root-solver.js';
 
 /** What is computed for a factor. */
@@ -85,6 +86,9 @@ export interface RootOutcome {
   readonly iterations?: number;
   /** 'ok' results the caller should warn about (a coupled iteration that hit its iteration limit). */
   readonly warning?: string;
+  /** 'ok': the condition number of the damped matrix in use, and how it was found (condition.ts). */
+  readonly condition?: number;
+  readonly conditionSource?: ConditionSource;
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -121,11 +125,18 @@ export function computeRoot(task: RootTask): RootOutcome {
   }
   if (a === null || !allFinite(a)) return { key, status: 'non-finite-factor', message: `factor '${key}' contains NaN or Inf` };
   try {
-    if (task.kind === 'inverse-root') return inverseRootOutcome(task, a);
-    return eigenOutcome(task, a);
+    return withCondition(task, a, task.kind === 'inverse-root' ? inverseRootOutcome(task, a) : eigenOutcome(task, a));
   } catch (err) {
     return { key, status: 'failed', message: `root computation of '${key}' threw: ${(err as Error).message}` };
   }
+}
+
+/** An 'ok' outcome with the condition number of its damped matrix (condition.ts); others unchanged. */
+function withCondition(task: RootTask, a: Float64Array, outcome: RootOutcome): RootOutcome {
+  if (outcome.status !== 'ok') return outcome;
+  if (outcome.values) return { ...outcome, condition: eigenvalueCondition(outcome.values), conditionSource: 'eigenvalues' };
+  if (!outcome.root) return outcome;
+  return { ...outcome, condition: rootCondition(a, outcome.root, task.n, rootOrder(task.exponent), task.epsilon), conditionSource: 'power-iteration' };
 }
 
 /** The linalg.inverseRoot options of an 'inverse-root' task (see root-solver.ts for the defaults). */

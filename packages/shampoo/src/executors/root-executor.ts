@@ -44,6 +44,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RootStatus, RootTaskSpec } from '../root-task.js';
+import type { ConditionSource } from '../condition.js';
 
 /** One factor whose root (or eigenbasis) is wanted, as tensors. Owned by the caller. */
 export interface RootRequest {
@@ -73,6 +74,9 @@ export interface RootResult {
   readonly values?: tf.Tensor;
   /** Eigen kinds: n x n eigenvectors (column j = vector j). */
   readonly vectors?: tf.Tensor;
+  /** Host executors, 'ok': the condition number of the damped factor, and its source (condition.ts). */
+  readonly condition?: number;
+  readonly conditionSource?: ConditionSource;
 }
 
 /** Timings of the last root step (milliseconds), for benchmarks. */
