@@ -14,7 +14,9 @@ import { mean, summarize, summaryRow } from '../src/train/summary.js';
 import { chooseLr, spread, type GridPoint } from '../src/train/protocol.js';
 import { timedRootExecutor } from '../src/train/timed-root-executor.js';
 import { warmUp } from '../src/train/warm-up.js';
-import { verdict } from '../src/demo/main.js';
+import { demoSpecs, rootStatsLine, verdict } from '../src/demo/main.js';
+import { parseDemoArgs } from '../src/demo/config.js';
+import { shampooOptions } from '../src/train/optimizers.js';
 
 /** The blobs of these tests: classes 2 apart. */
 const blobs = (n: number, seed: number) => separatedBlobs(n, seed, 2);
@@ -159,6 +161,27 @@ describe('summaries and the verdict', () => {
     const s = summarize([fakeRun('AdamW', [10], null), fakeRun('Shampoo', [10], { step: 1, seconds: 0.1 })], 'AdamW');
     expect(verdict(s)).toBe('AdamW did not reach the target within 1 steps; no time-to-target ratio.');
     expect(summaryRow(s[0])[1]).toBe('not reached (1)');
+  });
+});
+
+describe("the demo's root stats line", () => {
+  it('reports the largest condition and age and the summed counts of the last stats', () => {
+    const block = (condition: number, age: number) => ({
+      shape: [4, 4], condition: [condition, null], conditionSource: ['eigenvalues' as const, null], age: [age, null],
+      refreshes: 3, failures: 1, consecutiveFailures: 0, fallbacks: 2, warnings: 0, rootMs: 10,
+    });
+    const line = rootStatsLine({ step: 9, rootStep: false, rootMs: 0, totalRootMs: 1500, blocks: { 'a#0': block(12, 2), 'b#0': block(3.4e5, 1) } });
+    expect(line).toBe('Shampoo roots after step 9: 2 blocks, largest factor condition 3.40e+5, oldest root 2 steps, 6 block refreshes, 2 failed root steps, 4 fallbacks to the previous root, 1.50 s in roots');
+    expect(rootStatsLine(null)).toMatch(/no stats/);
+  });
+
+  it('hands onStats to the Shampoo spec only, and on to its options', () => {
+    const c = parseDemoArgs([], process.cwd());
+    if (c === 'help') throw new Error('unexpected help');
+    const onStats = () => {};
+    const [adam, sh] = demoSpecs(c, 'host-float64', onStats);
+    expect(adam.onStats).toBeUndefined();
+    expect(shampooOptions(sh).onStats).toBe(onStats);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend, type BackendInfo } from '@shampoo-ts/backends';
-import { rootPlacementFor, type RootPlacement } from '@shampoo-ts/shampoo';
+import { rootPlacementFor, summarizeShampooStats, type RootPlacement, type ShampooStats } from '@shampoo-ts/shampoo';
 import { loadMnist } from '../data/mnist.js';
 import { convnet } from '../models/convnet.js';
 import { initParams, parameterCount, trainingFlopsPerStep } from '../models/model.js';
@@ -35,13 +35,28 @@ export interface DemoIo {
   cwd: string;
 }
 
-/** The two optimizers of the demo, AdamW first (the baseline of the ratios). */
-export function demoSpecs(c: DemoConfig, rootExecutor: RootPlacement): OptimizerSpec[] {
+/** The two optimizers of the demo, AdamW first (the baseline of the ratios); Shampoo reports its root stats to `onStats`. */
+export function demoSpecs(c: DemoConfig, rootExecutor: RootPlacement, onStats?: (stats: ShampooStats) => void): OptimizerSpec[] {
   const common = { weightDecay: c.weightDecay, preconditionFrequency: c.preconditionFrequency, maxPreconditionerDim: c.maxPreconditionerDim };
   return [
     { name: 'adamw', lr: c.lr, ...common },
-    { name: 'shampoo', lr: c.shampooLr, ...common, rootExecutor },
+    { name: 'shampoo', lr: c.shampooLr, ...common, rootExecutor, ...(onStats ? { onStats } : {}) },
   ];
+}
+
+/**
+ * One line on Shampoo's roots after the run (summarizeShampooStats of the last step's stats):
+ * the largest factor condition number and root age over every block, the refreshes, failures
+ * and fallbacks summed over blocks, and the time spent in roots.
+ */
+export function rootStatsLine(stats: ShampooStats | null): string {
+  if (stats === null) return 'Shampoo roots: no stats (no step ran)';
+  const s = summarizeShampooStats(stats);
+  const cond = s.maxCondition === null ? 'n/a' : s.maxCondition.toExponential(2);
+  return (
+    `Shampoo roots after step ${s.step}: ${s.blocks} blocks, largest factor condition ${cond}, oldest root ${s.maxAge ?? 'n/a'} steps, ` +
+    `${s.refreshes} block refreshes, ${s.failures} failed root steps, ${s.fallbacks} fallbacks to the previous root, ${formatNumber(s.totalRootMs / 1000)} s in roots`
+  );
 }
 
 /** One line that reads the table: Shampoo's steps and seconds to target as fractions of AdamW's. */
@@ -95,7 +110,8 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     `demo: ${model.description} (${parameterCount(model)} parameters, ${formatNumber(trainingFlopsPerStep(model, c.batchSize) / 1e6)} MFLOP per step) ` +
       `on ${train.size} MNIST digits (${test.size} held out), backend ${backend.name}, ${c.steps} steps of ${c.batchSize}, seed ${c.seed}`,
   );
-  const specs = demoSpecs(c, rootPlacementFor(backend.name));
+  let lastStats: ShampooStats | null = null;
+  const specs = demoSpecs(c, rootPlacementFor(backend.name), (stats) => (lastStats = stats));
   const params = initParams(model, c.seed);
   const runs: RunResult[] = [];
   try {
@@ -128,6 +144,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
   io.out(formatTable(SUMMARY_HEADERS, summaries.map(summaryRow)));
   io.out('');
   io.out(verdict(summaries));
+  io.out(rootStatsLine(lastStats));
 
   const json = {
     demo: 'shampoo-ts MNIST convnet: Shampoo (Adam grafting) vs AdamW',

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamw, chain, scaleBySchedule, warmupCosineDecay, type GradientTransformation, type Schedule } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { deviceRootExecutor, hostRootExecutor, muon, shampoo, soap, type RootExecutor, type ShampooOptions } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, muon, shampoo, soap, type RootExecutor, type ShampooOptions, type ShampooStats } from '@shampoo-ts/shampoo';
 import type { Model, Params } from '../models/model.js';
 import { tfjsLearner, transformLearner, type Learner } from './learner.js';
 
@@ -42,6 +42,8 @@ export interface OptimizerSpec {
   readonly useSymmetricPacking?: boolean;
   /** Shampoo only: where roots are computed ('host-float64' unless told otherwise). */
   readonly rootExecutor?: 'host-float64' | 'device-float32' | RootExecutor;
+  /** Shampoo only: called after each step with its per-block root stats (ShampooOptions.onStats). */
+  readonly onStats?: (stats: ShampooStats) => void;
   /**
    * Every optimizer: multiply the update of step t by m(t), a linear warmup over
    * warmupSteps then a cosine decay to 0 at decaySteps (see the module comment);
@@ -76,6 +78,7 @@ export function shampooOptions(spec: OptimizerSpec): ShampooOptions {
     useSymmetricPacking: spec.useSymmetricPacking ?? true,
     grafting: adamGrafting({ beta2: 0.999, epsilon: 1e-8 }),
     rootExecutor: executor,
+    ...(spec.onStats ? { onStats: spec.onStats } : {}),
   };
 }
 
