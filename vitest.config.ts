@@ -35,6 +35,8 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       })),
+      // The playground page (playground/), built and driven in headless Chromium.
+      { test: { name: 'playground', root: `${root}playground`, include: ['test/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000 } },
       // Checks of the repository as a whole (the package graph), in test/.
       { test: { name: 'repo', root, include: ['test/**/*.test.ts'], environment: 'node' } },
     ],
