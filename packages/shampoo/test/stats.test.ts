@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeTree } from '@shampoo-ts/core';
 import { arbSpd, jacobiEigen, spdWithCondition } from '@shampoo-ts/testing';
 import {
-  computeRoots, hostRootExecutor, scaleByShampoo, summarizeShampooStats,
+  computeRoots, deviceRootExecutor, hostRootExecutor, scaleByShampoo, summarizeShampooStats,
   type RootTask, type ShampooOptions, type ShampooState, type ShampooStats,
 } from '@shampoo-ts/shampoo';
 
@@ -161,6 +161,14 @@ describe('onStats', () => {
     const { counts, stats } = knownFactorRun({}, 6);
     expect(new Set(counts).size).toBe(1);
     expect(JSON.parse(JSON.stringify(stats[5]))).toEqual(stats[5]);
+  });
+
+  it('reports no condition from the device executor (nothing read back), but counts its refreshes and ages', () => {
+    const { stats } = knownFactorRun({ rootExecutor: deviceRootExecutor(), preconditionFrequency: 2 }, 4);
+    const b = stats.map((s) => s.blocks['w#0']);
+    expect(b.every((x) => x.condition.every((c) => c === null) && x.conditionSource.every((c) => c === null))).toBe(true);
+    expect(b.map((x) => x.age[0])).toEqual([1, 0, 1, 0]);
+    expect(b.map((x) => x.refreshes)).toEqual([0, 1, 1, 2]);
   });
 
   it('rejects an onStats that is not a function, naming it', () => {
