@@ -5,16 +5,18 @@
  * For a task with prepared matrix A (F / bc, trace-scaled) and damping eps, the matrix in use is
  * A_eps (A + eps I, or A with its eigenvalues shifted as eigen-task.ts does), and
  *   kappa(A_eps) = lambda_max(A_eps) / lambda_min(A_eps).
- * - Eigen kinds ('eigenvalues'): exact from the usable eigenvalues the task computed,
+ * - Eigen kinds, and 'inverse-root' by the direct 'eigen' method ('eigenvalues'): exact from
+ *   the eigenvalues the task computed anyway (for the inverse root, those of A + eps I that
+ *   linalg decomposed, before any relativeEpsilon or negative-eigenvalue shift),
  *   kappa = max lambda / min lambda over lambda > 0 (with the pseudo-inverse the null space,
  *   mapped to 0, is left out). Costs O(n).
- * - 'inverse-root' ('power-iteration'): the task computed X = A_eps^(-1/r), not the
- *   eigenvalues. lambda_max(X) = lambda_min(A_eps)^(-1/r), so
+ * - 'inverse-root' by 'newton' or 'higher-order' ('power-iteration'): the task computed
+ *   X = A_eps^(-1/r), not the eigenvalues. lambda_max(X) = lambda_min(A_eps)^(-1/r), so
  *     kappa = (lambda_max(A) + eps) * lambda_max(X)^r,
- *   with both largest eigenvalues by power iteration (Rayleigh quotients, at most 100
- *   products, O(n^2) each, stopping when the quotient changes by <= 1e-12 relatively).
+ *   with both largest eigenvalues by power iteration (Rayleigh quotients, at most 30
+ *   products, O(n^2) each, stopping when the quotient changes by <= 1e-10 relatively).
  *   A lower bound that converges to kappa as the iteration does (fast when the top
- *   eigenvalues are well separated); cheap next to the O(n^3) root.
+ *   eigenvalues are well separated); cheap next to the iterations' O(n^3) products.
  */
 
 /** Where a condition number came from (see the module comment). */
@@ -39,7 +41,7 @@ export function eigenvalueCondition(values: ArrayLike<number>): number {
  * start vector v_i = 1 + sin(i + 1) / 2 (never orthogonal to a positive eigenvector);
  * returns the last Rayleigh quotient v^T M v / v^T v.
  */
-export function largestEigenvalue(m: Float64Array, n: number, maxIterations = 100, rtol = 1e-12): number {
+export function largestEigenvalue(m: Float64Array, n: number, maxIterations = 30, rtol = 1e-10): number {
   let v = Float64Array.from({ length: n }, (_, i) => 1 + Math.sin(i + 1) / 2);
   let lambda = 0;
   for (let k = 0; k < maxIterations; k++) {

@@ -19,7 +19,8 @@
  * used: status 'ok' with a `warning`, not a failure ('higher-order' still fails above the
  * residual max|A_r X^p - I| = 0.1, where the reference raises).
  * Every 'ok' outcome carries `condition`, kappa of the damped matrix in use (condition.ts:
- * from the eigenvalues for the eigen kinds, by power iteration on A and X for 'inverse-root').
+ * from the eigenvalues for the eigen kinds and the direct 'eigen' inverse root, by power
+ * iteration on A and X for the iterative inverse roots).
  */
 import { inverseRoot, type InverseRootOptions, type RankDeficiency, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
 import { eigenOutcome } from './eigen-task.js';
@@ -135,7 +136,7 @@ export function computeRoot(task: RootTask): RootOutcome {
 
 /** An 'ok' outcome with the condition number of its damped matrix (condition.ts); others unchanged. */
 function withCondition(task: RootTask, a: Float64Array, outcome: RootOutcome): RootOutcome {
-  if (outcome.status !== 'ok') return outcome;
+  if (outcome.status !== 'ok' || outcome.condition !== undefined) return outcome;
   if (outcome.values) return { ...outcome, condition: eigenvalueCondition(outcome.values), conditionSource: 'eigenvalues' };
   if (!outcome.root) return outcome;
   return { ...outcome, condition: rootCondition(a, outcome.root, task.n, rootOrder(task.exponent), task.epsilon), conditionSource: 'power-iteration' };
@@ -173,7 +174,9 @@ function inverseRootOutcome(task: RootTask, a: Float64Array): RootOutcome {
   const warning = !atLimit
     ? undefined
     : `the ${task.method} iteration for '${key}' reached its limit of ${r.iterations} iterations without meeting its tolerance (residual ${r.residual}); using the root`;
-  return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations, ...(warning === undefined ? {} : { warning }) };
+  // The direct method decomposed A + eps I: its condition number comes for free (condition.ts).
+  const condition = r.eigen ? { condition: eigenvalueCondition(r.eigen.values), conditionSource: 'eigenvalues' as const } : {};
+  return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations, ...condition, ...(warning === undefined ? {} : { warning }) };
 }
 
 /**

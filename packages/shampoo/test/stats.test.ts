@@ -10,10 +10,10 @@ import {
 } from '@shampoo-ts/shampoo';
 
 /** A full, unscaled task of factor `a` (bias correction 1, no trace scaling). */
-function task(a: Float64Array, n: number, kind: RootTask['kind'], epsilon: number): RootTask {
+function task(a: Float64Array, n: number, kind: RootTask['kind'], epsilon: number, method: RootTask['method'] = 'eigen'): RootTask {
   return {
     key: 'w#0/0', kind, n, packed: false, biasCorrection: 1, traceScalingExponent: 0, exponent: 0.25, epsilon,
-    rankDeficiency: 'perturbation', method: 'eigen', qrSteps: 1, tolerance: 0, factor: a,
+    rankDeficiency: 'perturbation', method, qrSteps: 1, tolerance: 0, factor: a,
   };
 }
 
@@ -25,19 +25,20 @@ function float64Condition(f: ArrayLike<number>, n: number, epsilon: number): num
 }
 
 describe('the condition number of a root computation', () => {
-  it("is exact from the eigenvalues ('eigen') and a lower bound converging to it ('inverse-root', power iteration)", () => {
+  it("is exact from the eigenvalues (eigen kinds, direct inverse root) and a lower bound close to it (Newton, power iteration)", () => {
     fc.assert(
-      fc.property(arbSpd({ minN: 2, maxN: 6, minCond: 1e2, maxCond: 1e6 }), ({ n, a, eigenvalues }) => {
+      fc.property(arbSpd({ minN: 2, maxN: 6, minCond: 1e2, maxCond: 1e4 }), ({ n, a, eigenvalues }) => {
         const eps = 1e-12;
         const expected = (eigenvalues[n - 1] + eps) / (eigenvalues[0] + eps); // kappa(A + eps I) of the known spectrum
-        const [eigen] = computeRoots([task(a, n, 'eigen', eps)]);
-        expect(eigen.conditionSource).toBe('eigenvalues');
-        expect(eigen.condition! / expected - 1).toBeLessThan(1e-6);
-        expect(expected / eigen.condition! - 1).toBeLessThan(1e-6);
-        const [root] = computeRoots([task(a, n, 'inverse-root', eps)]);
-        expect(root.conditionSource).toBe('power-iteration');
-        expect(root.condition!).toBeLessThanOrEqual(expected * (1 + 1e-6));
-        expect(root.condition! / expected).toBeGreaterThan(1 - 1e-6);
+        for (const exact of computeRoots([task(a, n, 'eigen', eps), task(a, n, 'inverse-root', eps)])) {
+          expect(exact.conditionSource).toBe('eigenvalues');
+          expect(Math.abs(exact.condition! / expected - 1)).toBeLessThan(1e-6);
+        }
+        const [newton] = computeRoots([task(a, n, 'inverse-root', eps, 'newton')]);
+        expect(newton.status).toBe('ok');
+        expect(newton.conditionSource).toBe('power-iteration');
+        expect(newton.condition!).toBeLessThanOrEqual(expected * (1 + 1e-3));
+        expect(newton.condition! / expected).toBeGreaterThan(1 - 1e-3);
       }),
     );
   });
@@ -83,7 +84,8 @@ function knownFactorRun(options: ShampooOptions, steps: number, gradient?: (t: n
 
 describe('onStats', () => {
   it.each([
-    ['root-inverse (power-iteration estimate)', { type: 'root-inverse' } as const, 'power-iteration', 1e-4],
+    ['root-inverse, eigen method (exact)', { type: 'root-inverse' } as const, 'eigenvalues', 1e-6],
+    ['root-inverse, Newton (power-iteration estimate)', { type: 'root-inverse', method: 'newton' } as const, 'power-iteration', 1e-4],
     ['eigendecomposed (exact)', { type: 'eigendecomposed' } as const, 'eigenvalues', 1e-6],
   ])('%s: the condition number equals kappa(F + eps I) computed in float64 on the known factor', (_name, preconditioner, source, rtol) => {
     const { n, stats, factors } = knownFactorRun({ preconditioner, rootExecutor: 'host-float64', useSymmetricPacking: false }, 1);
