@@ -35,7 +35,7 @@ import { resolveShampooConfig, type ShampooConfig, type ShampooOptions } from '.
 import { blockExponents } from './exponents.js';
 import { resolveRootExecutor } from './executors/placement.js';
 import type { RootRequest } from './executors/root-executor.js';
-import { acceptRootResults, groupRootResults } from './root-results.js';
+import { acceptRootResults, groupRootResults, type AcceptedRoots } from './root-results.js';
 import { checkInFlight, emptyInFlight, nextInFlight, resubmitInFlight, submissionTracker } from './in-flight-roots.js';
 import { classicMomentum, filteredGradient, matchGraftingNormBatch } from './direction-steps.js';
 import { groupBlocksByShape, type BlockGroup } from './batched/block-groups.js';
@@ -247,6 +247,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
 
       // Pass 2: install roots (per block); precondition, graft, weight decay, momentum (per group).
       const next: Record<string, BlockState> = {};
+      // What each block installed, for the tracker once the step can no longer throw.
+      const seen: [BlockInfo, AcceptedRoots | null][] = [];
       const outputs: tf.Tensor[] = [];
       for (const { group, infos, old, stack, batched, graft, filtered, direction } of groups) {
         const states = group.members.map((i, b) => {
@@ -258,7 +260,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
             failures = r.failures;
             p = variant.install(infos[b], p, r.accepted);
           }
-          tracker?.record(infos[b], step - delay, r);
+          if (tracker) seen.push([infos[b], r]);
           return { failures, preconditioner: variant.afterRoots(infos[b], p, stack.blockG()[b]) };
         });
         let p: tf.Tensor;
@@ -281,7 +283,10 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
           next[infos[b].key] = inFlight[i] ? { ...block, inFlight: nextInFlight(inFlight[i]!, step, own[i], variant.rootRequests(infos[b], block.preconditioner, 1)) } : block;
         });
       }
-      if (tracker) options.onStats!(tracker.report(step, rootStep, rootMs, infos, infos.map((info) => next[info.key].failures)));
+      if (tracker) {
+        for (const [info, r] of seen) tracker.record(info, step - delay, r);
+        options.onStats!(tracker.report(step, rootStep, rootMs, infos, infos.map((info) => next[info.key].failures)));
+      }
       return { outputs, state: { step, blocks: next } };
   };
   const l2 = config.weightDecayType === 'l2' ? config.weightDecay : 0;

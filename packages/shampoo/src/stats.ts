@@ -13,7 +13,10 @@
  *   root installed at step s + d for an executor of delay d, so age = d at each refresh and
  *   grows by one per step until the next); s = 0 for the initial identity root. A failed
  *   root keeps the previous one, whose age keeps growing. Counted from the tracker's
- *   first step: roots loaded with a checkpoint count from s = 0.
+ *   first step: roots loaded with a checkpoint count from s = 0. The device executor's
+ *   results are installed unchecked (it keeps a failed root on the device and reports the
+ *   failure one step late, in `failures`), so there every install counts as a refresh.
+ * A step that throws records nothing: the counts are those of the steps that happened.
  * - refreshes: steps at which at least one root of the block was installed.
  * - failures: root steps with a failed factor (all of them; `consecutiveFailures` is the
  *   state's counter, that numToleratedFailedAmortizedComputations bounds);

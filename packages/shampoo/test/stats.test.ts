@@ -132,6 +132,34 @@ describe('onStats', () => {
     expect(summarizeShampooStats(stats[2])).toMatchObject({ step: 3, blocks: 1, failures: 1, fallbacks: 2, refreshes: 2, maxAge: 0 });
   });
 
+  it('records nothing for a step that throws: a retried step counts once', () => {
+    let call = 0;
+    // Root step 2 (call 1): block b fails; with no failure tolerated the step throws after block a installed its roots.
+    const rootExecutor = hostRootExecutor({
+      compute: (tasks: RootTask[]) => {
+        const failing = call++ === 1;
+        return computeRoots(tasks).map((o) => (failing && o.key.startsWith('b#') ? { key: o.key, status: 'failed' as const, message: 'injected' } : o));
+      },
+    });
+    const stats: ShampooStats[] = [];
+    const tx = scaleByShampoo({ onStats: (s) => stats.push(s), onWarning: () => {}, numToleratedFailedAmortizedComputations: 0, rootExecutor });
+    const params = { a: tf.zeros([3]), b: tf.zeros([2]) };
+    const grads = { a: tf.tensor1d([1, 2, 3]), b: tf.tensor1d([1, -1]) };
+    let state = tx.init(params);
+    const once = () => {
+      const [u, next] = tx.update(grads, state, params);
+      disposeTree([u, state]);
+      state = next;
+    };
+    once();
+    expect(() => tx.update(grads, state, params)).toThrow(/numToleratedFailedAmortizedComputations/);
+    once(); // the retry of step 2 succeeds
+    disposeTree([state, params, grads]);
+    expect(stats.map((s) => s.step)).toEqual([1, 2]);
+    expect(stats.map((s) => s.blocks['a#0'].refreshes)).toEqual([1, 2]);
+    expect(stats[1].blocks['b#0']).toMatchObject({ refreshes: 2, failures: 0, fallbacks: 0 });
+  });
+
   it('splits the root time between blocks by sum n_i^3, summing to the total; no tensor leaks', () => {
     const stats: ShampooStats[] = [];
     const tx = scaleByShampoo({ onStats: (s) => stats.push(s), maxPreconditionerDim: 8, rootExecutor: 'host-float64' });
