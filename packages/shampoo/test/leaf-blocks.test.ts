@@ -7,22 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, leavesWithPaths, OptionError, type OptionProblem } from '@shampoo-ts/core';
-import { tensorsIn } from '@shampoo-ts/core/authoring';
+import { disposeTree, leavesWithPaths, OptionError } from '@shampoo-ts/core';
+import { tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { arbTreeSpec, buildTensorTree, expectBitwiseEqualTrees } from '@shampoo-ts/testing';
 import {
   assembleLeafBlocks, blockKey, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafBlocks, leafShapes, leavesToTree, shampooBlockEngine, stepLeafInputs, type BlockState,
 } from '@shampoo-ts/shampoo/engine';
-
-function problem(f: () => unknown): OptionProblem & { error: unknown } {
-  try {
-    f();
-  } catch (error) {
-    const { owner, option, value, allowed } = error as OptionProblem;
-    return { owner, option, value, allowed, error };
-  }
-  throw new Error('expected a throw');
-}
+import { problem } from './helpers.js';
 
 const shapes = { minRank: 0, maxRank: 4, minDim: 0, maxDim: 9 };
 
@@ -43,7 +34,7 @@ describe('leaf blocks', () => {
           expect(leaf.infos.map((i) => i.shape)).toEqual(layout.blocks.map((blk) => blk.size));
           expect(leaf.infos.reduce((n, i) => n + i.shape.reduce((p, d) => p * d, 1), 0)).toBe(byPath[l][1].size);
         });
-        const back = tf.tidy(() => {
+        const back = tidyState(() => {
           const blocks = new Map(byPath.flatMap(([path, t]) => engine.blockInputs(path, t, undefined)).map((blk) => [blk.info.key, blk]));
           expect([...blocks.keys()]).toEqual(leaves.flatMap((l) => l.infos.map((i) => i.key)));
           return leavesToTree(tree, assembleLeafBlocks(leaves, (info) => blocks.get(info.key)!.grad));
@@ -76,7 +67,7 @@ describe('leaf blocks', () => {
     expect(odd.step).toBe(0);
     const all = initLeafBlocks(engine, leaves);
     expect(Object.keys(all.blocks)).toEqual(['w#0', 'w#1', 'w#2', 'w#3', 'b#0', 'b#1']);
-    const direct = tf.tidy(() => engine.init(leaves.flatMap((l) => l.infos)));
+    const direct = tidyState(() => engine.init(leaves.flatMap((l) => l.infos)));
     expect(tensorsIn(all).map((t) => t.shape)).toEqual(tensorsIn(direct).map((t) => t.shape));
     expect(tf.memory().numTensors - before).toBe(tensorsIn(odd).length + tensorsIn(all).length + tensorsIn(direct).length);
     disposeTree([odd, all, direct]);
