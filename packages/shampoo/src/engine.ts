@@ -11,7 +11,7 @@ export { blockLayout, splitBlocks, assembleBlocks, type BlockLayout, type BlockS
 export { mergeSmallDims } from './blocking/merge-small-dims.js';
 // The glue between parameter leaves and blocks (scaleByShampoo's and the data-parallel transform's).
 export {
-  leafShapes, leafBlocks, initLeafBlocks, checkShampooState, stepLeafInputs, keepUnsteppedBlocks, assembleLeafBlocks, leavesToTree, type LeafBlocks,
+  leafShapes, leafBlocks, initLeafBlocks, checkShampooState, stepLeafInputs, planBlockInputs, keepUnsteppedBlocks, assembleLeafBlocks, leavesToTree, type LeafBlocks,
 } from './leaf-blocks.js';
 export { afterShampooDirection, DEFAULT_SHAMPOO_LEARNING_RATE } from './recipe.js';
 export type { InFlightRoots } from './in-flight-roots.js';

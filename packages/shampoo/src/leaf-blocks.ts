@@ -16,7 +16,7 @@ import { leavesWithPaths, treeMap, type TensorTree } from '@shampoo-ts/core';
 import { checkGradients, tidyState } from '@shampoo-ts/core/authoring';
 import { invalidParameter } from './validate.js';
 import { assembleBlocks, type BlockLayout } from './blocking/layout.js';
-import type { LeafInput, ShampooBlockEngine, ShampooState } from './block-engine.js';
+import type { BlockInput, LeafInput, ShampooBlockEngine, ShampooState } from './block-engine.js';
 import type { BlockInfo } from './variants/types.js';
 
 /** One parameter leaf and its blocks: infos[i] is block i of `layout`, key `<path>#<i>`. */
@@ -77,6 +77,33 @@ export function stepLeafInputs(owner: string, engine: Pick<ShampooBlockEngine, '
   checkGradients(owner, updates);
   const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
   return leavesWithPaths(updates).map(([path, grad]) => ({ path, grad, param: paramByPath.get(path) }));
+}
+
+/**
+ * The blocks of a step, split from its leaves (their gradients and parameters) in the order of
+ * `plan` (the global block order), only the blocks for which `keep(key)` holds (all by default).
+ * A leaf of `plan` that `leaves` lacks gives no block (the missing-gradient rule); every leaf
+ * must be a leaf of `plan`, of its shape, else an OptionError naming `owner` and the path.
+ */
+export function planBlockInputs(
+  owner: string,
+  engine: Pick<ShampooBlockEngine, 'blockInputs'>,
+  plan: readonly LeafBlocks[],
+  leaves: readonly LeafInput[],
+  keep?: (key: string) => boolean,
+): BlockInput[] {
+  const layouts = new Map(plan.map((leaf) => [leaf.path, leaf.layout]));
+  for (const { path, grad } of leaves) {
+    const layout = layouts.get(path);
+    if (!layout || layout.shape.length !== grad.shape.length || layout.shape.some((d, i) => d !== grad.shape[i])) {
+      invalidParameter(owner, `updates at '${path}' shape`, grad.shape, layout ? `[${layout.shape.join(',')}] (the parameter's shape)` : 'none: params has no leaf at this path');
+    }
+  }
+  const byPath = new Map(leaves.map((leaf) => [leaf.path, leaf]));
+  return plan.flatMap(({ path }) => {
+    const leaf = byPath.get(path);
+    return leaf ? engine.blockInputs(path, leaf.grad, leaf.param ?? undefined, keep) : [];
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { disposeTree, leavesWithPaths, OptionError } from '@shampoo-ts/core';
 import { tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { arbTreeSpec, buildTensorTree, expectBitwiseEqualTrees } from '@shampoo-ts/testing';
 import {
-  assembleLeafBlocks, blockKey, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafBlocks, leafShapes, leavesToTree, shampooBlockEngine, stepLeafInputs, type BlockState,
+  assembleLeafBlocks, blockKey, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafBlocks, leafShapes, leavesToTree, planBlockInputs, shampooBlockEngine, stepLeafInputs, type BlockState,
 } from '@shampoo-ts/shampoo/engine';
 import { problem } from './helpers.js';
 
@@ -109,5 +109,27 @@ describe('leaf blocks', () => {
     const good = { step: 2, blocks: {} };
     expect(checkShampooState('leafBlocksTest', 'state', good)).toBe(good);
     disposeTree([grads, params, int]);
+  });
+
+  it('planBlockInputs: the blocks of the present leaves in plan order, the kept ones only; a leaf outside the plan or of another shape is refused by path', () => {
+    const engine = shampooBlockEngine({ maxPreconditionerDim: 3 }, 'leafBlocksTest');
+    const plan = leafBlocks(engine, [['w', [5, 4]], ['m', [2]], ['b', [4]]]);
+    const w = tf.tensor2d(Array.from({ length: 20 }, (_, i) => i), [5, 4]);
+    const b = tf.tensor1d([1, 2, 3, 4]);
+    const before = tf.memory().numTensors;
+    const keys = tidyState(() => {
+      const all = planBlockInputs('leafBlocksTest', engine, plan, [{ path: 'b', grad: b }, { path: 'w', grad: w }]);
+      const direct = engine.blockInputs('w', w, undefined);
+      all.slice(0, 4).forEach((blk, i) => expect(Array.from(blk.grad.dataSync())).toEqual(Array.from(direct[i].grad.dataSync())));
+      const kept = planBlockInputs('leafBlocksTest', engine, plan, [{ path: 'b', grad: b }, { path: 'w', grad: w }], (key) => !key.endsWith('#0'));
+      return [all.map((blk) => blk.info.key), kept.map((blk) => blk.info.key)];
+    });
+    expect(keys).toEqual([['w#0', 'w#1', 'w#2', 'w#3', 'b#0', 'b#1'], ['w#1', 'w#2', 'w#3', 'b#1']]);
+    expect(tf.memory().numTensors).toBe(before);
+    const outside = problem(() => planBlockInputs('leafBlocksTest', engine, plan, [{ path: 'x', grad: b }]));
+    expect([outside.owner, outside.option, outside.value, outside.allowed]).toEqual(['leafBlocksTest', "updates at 'x' shape", [4], 'none: params has no leaf at this path']);
+    const reshaped = problem(() => planBlockInputs('leafBlocksTest', engine, plan, [{ path: 'w', grad: tf.reshape(w, [4, 5]) }]));
+    expect([reshaped.option, reshaped.value, reshaped.allowed]).toEqual(["updates at 'w' shape", [4, 5], "[5,4] (the parameter's shape)"]);
+    disposeTree([w, b]);
   });
 });

@@ -32,7 +32,7 @@ import { leavesWithPaths, type GradientTransformation, type StateValue, type Ten
 import { checkBoolean, checkKnownOptions, checkNumber, invalidParameter, invalidType, ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
 import {
-  assembleLeafBlocks, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafShapes, leavesToTree, shampooBlockEngine, stepLeafInputs, type BlockInput, type LeafInput,
+  assembleLeafBlocks, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafShapes, leavesToTree, planBlockInputs, shampooBlockEngine, stepLeafInputs,
 } from '@shampoo-ts/shampoo/engine';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
@@ -120,24 +120,6 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
     }
     return plan;
   };
-  /**
-   * This rank's blocks of the step's leaves, split from the gradients (and parameters), in
-   * the plan's block order; a leaf must be a parameter of the plan, of its shape.
-   */
-  const ownedBlocks = (plan: BlockPlan, leaves: readonly LeafInput[]): BlockInput[] => {
-    const mine = plan.ownedKeys[comm.rank];
-    const byPath = new Map(leaves.map((leaf) => [leaf.path, leaf]));
-    for (const { path, grad } of leaves) {
-      const layout = plan.layouts.get(path);
-      if (!layout || !tf.util.arraysEqual([...layout.shape], grad.shape)) {
-        invalidParameter(OWNER, `updates at '${path}' shape`, grad.shape, layout ? `[${layout.shape.join(',')}] (the parameter's shape)` : 'none: params has no leaf at this path');
-      }
-    }
-    return plan.leaves.flatMap(({ path }) => {
-      const leaf = byPath.get(path);
-      return leaf ? engine.blockInputs(path, leaf.grad, leaf.param ?? undefined, (key) => mine.has(key)) : [];
-    });
-  };
   return {
     init(params: TensorTree): DistributedShampooState {
       const parameters = leafShapes(params);
@@ -184,7 +166,9 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
           const previous = checkShampooState(OWNER, 'state.shampoo', state.shampoo);
           const leaves = stepLeafInputs(OWNER, engine, leavesToTree(updates, grads), params);
           plan = planOf(parameters);
-          const { directions, state: next } = engine.step(ownedBlocks(plan, leaves), previous);
+          const mine = plan.ownedKeys[comm.rank];
+          const blocks = planBlockInputs(OWNER, engine, plan.leaves, leaves, (key) => mine.has(key));
+          const { directions, state: next } = engine.step(blocks, previous);
           innerState = keepUnsteppedBlocks(previous, next);
           message = encodeDirections(readAll(directions), dtype, planHash);
         } catch (error) {
