@@ -9,6 +9,10 @@ export {
 } from './block-engine.js';
 export { blockLayout, splitBlocks, assembleBlocks, type BlockLayout, type BlockSpec } from './blocking/layout.js';
 export { mergeSmallDims } from './blocking/merge-small-dims.js';
+// The glue between parameter leaves and blocks (scaleByShampoo's and the data-parallel transform's).
+export {
+  leafShapes, leafBlocks, initLeafBlocks, checkShampooState, stepLeafInputs, planBlockInputs, keepUnsteppedBlocks, assembleLeafBlocks, leavesToTree, type LeafBlocks,
+} from './leaf-blocks.js';
 export { afterShampooDirection, DEFAULT_SHAMPOO_LEARNING_RATE } from './recipe.js';
 export type { InFlightRoots } from './in-flight-roots.js';
 

@@ -6,18 +6,19 @@
  * Every parameter is blocked as in docs/algorithms.md#blocking; the per-block step (statistics, roots,
  * grafting, filtered gradient, weight decay, momentum; see block-engine.ts for the math)
  * runs on all blocks of all parameters at once, so that a root step is one batch of root
- * tasks; the block directions are assembled back into each parameter's shape.
+ * tasks; the block directions are assembled back into each parameter's shape. The glue
+ * between leaves and blocks (leaf-blocks.ts) is the one the data-parallel transform uses.
  *
  * State: { step, blocks: { '<parameter path>#<block index>': BlockState } } (plain data,
  * keyed by path). A parameter whose leaf the gradient tree lacks is not stepped: its
  * blocks keep their state bit for bit (docs/algorithms.md#missing-gradients) while `step` advances. Ownership: inputs are never disposed; every returned tensor is new or a
  * tf.clone.
  */
-import { leavesWithPaths, type GradientTransformation, type TensorTree, treeMap } from '@shampoo-ts/core';
-import { checkGradients, ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
-import { invalidParameter } from './validate.js';
+import type { GradientTransformation, TensorTree } from '@shampoo-ts/core';
+import { ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import type { ShampooOptions } from './config.js';
 import { shampooBlockEngine, type ShampooState } from './block-engine.js';
+import { checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafBlocks, leafShapes, leavesToTree, stepLeafInputs } from './leaf-blocks.js';
 
 export { blockKey, decoupledWeightDecay, type BlockState, type ShampooState } from './block-engine.js';
 
@@ -29,35 +30,18 @@ export function scaleByShampoo(options: ShampooOptions = {}): GradientTransforma
 
   return {
     init(params: TensorTree): ShampooState {
-      return tidyState(() => {
-        const infos = leavesWithPaths(params).flatMap(([path, p]) => {
-          const layout = engine.layoutOf(p.shape);
-          return layout.blocks.map((_, i) => engine.blockInfo(path, layout, i));
-        });
-        return engine.init(infos);
-      });
+      return initLeafBlocks(engine, leafBlocks(engine, leafShapes(params)));
     },
 
     update(updates: TensorTree, state: ShampooState, params?: TensorTree): [TensorTree, ShampooState] {
-      if (state === null || typeof state !== 'object' || typeof state.step !== 'number' || typeof state.blocks !== 'object') {
-        invalidParameter(OWNER, 'state', state, "the state built by this transform's init");
-      }
-      if (engine.needsParams && params === undefined) {
-        invalidParameter(OWNER, 'params', params, `the parameters, since weightDecay = ${engine.config.weightDecay} > 0`);
-      }
-      checkGradients(OWNER, updates);
-      const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
-      const grads = leavesWithPaths(updates);
-      const inputs = [...tensorsIn(state), ...grads.map(([, g]) => g), ...paramByPath.values()];
-
+      checkShampooState(OWNER, 'state', state);
+      const leaves = stepLeafInputs(OWNER, engine, updates, params);
+      const inputs = [...tensorsIn(state), ...tensorsIn(updates), ...tensorsIn(params ?? null)];
       const result = tidyState((): [TensorTree, ShampooState] => {
-        const leaves = grads.map(([path, grad]) => ({ path, grad, param: paramByPath.get(path) }));
         const { updates: out, state: next } = engine.stepLeaves(leaves, state);
-        let i = 0;
-        const tree = treeMap(() => out[i++], updates);
-        // docs/algorithms.md#missing-gradients: the blocks of a parameter without a gradient leaf are left
-        // untouched (kept as they are; ownTensors below clones them for the new state).
-        return [tree, { ...next, blocks: { ...state.blocks, ...next.blocks } }];
+        // The blocks of a parameter without a gradient leaf are kept as they are (ownTensors
+        // below clones them for the new state).
+        return [leavesToTree(updates, out), keepUnsteppedBlocks(state, next)];
       });
       return ownTensors(result, inputs);
     },

@@ -1,6 +1,6 @@
 /** Small helpers shared by the shampoo tests (float64 oracles built on the testing kit). */
 import * as tf from '@tensorflow/tfjs';
-import { disposeTree, type GradientTransformation, type TensorTree } from '@shampoo-ts/core';
+import { disposeTree, type GradientTransformation, type OptionProblem, type TensorTree } from '@shampoo-ts/core';
 import type { RootTaskSpec } from '@shampoo-ts/shampoo';
 import { jacobiEigen } from '@shampoo-ts/testing';
 
@@ -72,4 +72,15 @@ export function inverseRootSpec(n: number, over: Partial<RootTaskSpec> = {}): Ro
     key: 'w#0/0', kind: 'inverse-root', n, packed: false, biasCorrection: 1, traceScalingExponent: 0,
     exponent: 0.5, epsilon: 0, rankDeficiency: 'perturbation', method: 'eigen', qrSteps: 1, tolerance: 0, ...over,
   };
+}
+
+/** The fields of the option error `f` throws (owner, option, value, allowed) and the error; fails if it does not throw. */
+export function problem(f: () => unknown): OptionProblem & { error: unknown } {
+  try {
+    f();
+  } catch (error) {
+    const { owner, option, value, allowed } = error as OptionProblem;
+    return { owner, option, value, allowed, error };
+  }
+  throw new Error('expected a throw');
 }

@@ -1,17 +1,8 @@
 /** Shampoo's bad options throw core's structured OptionError: the fields name the owner, the option, the value, what is allowed. */
 import { describe, expect, it } from 'vitest';
-import { isOptionError, OptionError, OptionTypeError, type OptionProblem } from '@shampoo-ts/core';
+import { isOptionError, OptionError, OptionTypeError } from '@shampoo-ts/core';
 import { muon, scaleByShampoo, shampoo, soap } from '@shampoo-ts/shampoo';
-
-function problem(f: () => unknown): OptionProblem & { error: unknown } {
-  try {
-    f();
-  } catch (error) {
-    const { owner, option, value, allowed } = error as OptionProblem;
-    return { owner, option, value, allowed, error };
-  }
-  throw new Error('expected a throw');
-}
+import { problem } from './helpers.js';
 
 describe('Shampoo option errors', () => {
   it('carry owner, option, value and allowed', () => {

@@ -1,13 +1,13 @@
 /**
  * The block plan of data-parallel Shampoo: every rank blocks every parameter exactly as
- * @shampoo-ts/shampoo does (the block engine's layout and BlockInfo), numbers the blocks
- * globally (parameters in tree order, blocks in layout order), and assigns them to ranks
+ * @shampoo-ts/shampoo does (its leafBlocks: the block engine's layout and BlockInfo), numbers
+ * the blocks globally (parameters in tree order, blocks in layout order), and assigns them to ranks
  * by greedy LPT on a cost model. The plan depends only on the parameter shapes, the
  * options and the number of ranks, so every rank computes the same plan without
  * communicating. A block's BlockInfo (key, shape, exponents) is the one scaleByShampoo
  * gives it inside its parameter, so an owned block gets exactly the same computation.
  */
-import type { BlockInfo, BlockLayout, ShampooBlockEngine } from '@shampoo-ts/shampoo/engine';
+import { leafBlocks, type BlockInfo, type BlockLayout, type LeafBlocks, type ShampooBlockEngine } from '@shampoo-ts/shampoo/engine';
 import { assignBlocks, type BlockAssignment } from '../assignment/assign-blocks.js';
 import type { CostModel } from '../assignment/cost-model.js';
 
@@ -24,6 +24,8 @@ export interface PlannedBlock {
 }
 
 export interface BlockPlan {
+  /** The parameters and their blocks, in tree order (leafBlocks of @shampoo-ts/shampoo/engine). */
+  readonly leaves: readonly LeafBlocks[];
   readonly layouts: ReadonlyMap<string, BlockLayout>;
   readonly blocks: readonly PlannedBlock[];
   readonly assignment: BlockAssignment;
@@ -38,17 +40,13 @@ export function blockPlan(
   numRanks: number,
   costModel?: CostModel,
 ): BlockPlan {
-  const layouts = new Map<string, BlockLayout>();
-  const blocks: PlannedBlock[] = [];
-  for (const [path, shape] of parameters) {
-    const layout = engine.layoutOf(shape);
-    layouts.set(path, layout);
-    layout.blocks.forEach((b, local) => {
-      const info = engine.blockInfo(path, layout, local);
-      blocks.push({ index: blocks.length, path, local, info, elements: b.size.reduce((p, d) => p * d, 1) });
-    });
-  }
+  const leaves = leafBlocks(engine, parameters);
+  const layouts = new Map<string, BlockLayout>(leaves.map((l) => [l.path, l.layout]));
+  let index = 0;
+  const blocks: PlannedBlock[] = leaves.flatMap(({ path, infos }) =>
+    infos.map((info, local) => ({ index: index++, path, local, info, elements: info.shape.reduce((p, d) => p * d, 1) })),
+  );
   const assignment = assignBlocks(blocks.map((b) => b.info.shape), numRanks, costModel);
   const ownedKeys = assignment.blocksByOwner.map((owned) => new Set(owned.map((b) => blocks[b].info.key)));
-  return { layouts, blocks, assignment, ownedKeys };
+  return { leaves, layouts, blocks, assignment, ownedKeys };
 }

@@ -16,16 +16,24 @@
  * every direction value is rounded once (relative error <= 2^-11 / 2^-8), the same way on
  * every rank, so the ranks stay identical to each other.
  *
+ * The glue between parameter leaves and blocks (splitting, the missing-gradient rule, the
+ * init of the blocks, reassembly) is scaleByShampoo's (leaf-blocks.ts of @shampoo-ts/shampoo);
+ * this file adds the distribution. The block plan is the parameters' (the gradients' when
+ * update gets no params), so a gradient tree that lacks a leaf steps the other blocks on their
+ * owners and leaves that leaf's blocks untouched, as scaleByShampoo does.
+ *
  * init is a collective too: the ranks compare options, parameter shapes, block assignment
  * and world size, and all throw the same error if they differ. If one rank's step fails,
  * every rank throws (the failure travels in the all-gather), and no state changes.
  * State: { rank, size, shampoo: scaleByShampoo's state for this rank's blocks }.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { leavesWithPaths, treeMap, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
+import { leavesWithPaths, type GradientTransformation, type StateValue, type TensorTree } from '@shampoo-ts/core';
 import { checkBoolean, checkKnownOptions, checkNumber, invalidParameter, invalidType, ownTensors, tensorsIn, tidyState } from '@shampoo-ts/core/authoring';
 import { type ShampooOptions, type ShampooState } from '@shampoo-ts/shampoo';
-import { assembleBlocks, shampooBlockEngine, type BlockInput } from '@shampoo-ts/shampoo/engine';
+import {
+  assembleLeafBlocks, checkShampooState, initLeafBlocks, keepUnsteppedBlocks, leafShapes, leavesToTree, planBlockInputs, shampooBlockEngine, stepLeafInputs,
+} from '@shampoo-ts/shampoo/engine';
 import type { Communicator } from '../comm/communicator.js';
 import type { CostModel } from '../assignment/cost-model.js';
 import { blockPlan, type BlockPlan } from './block-plan.js';
@@ -101,11 +109,9 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
     invalidType(OWNER, 'costModel', distribution.costModel, 'a function (blockShape) => cost');
   }
   const engine = shampooBlockEngine(options, OWNER);
-  const config = engine.config;
 
   const plans = new Map<string, BlockPlan>();
-  const planOf = (leaves: readonly (readonly [string, tf.Tensor])[]): BlockPlan => {
-    const parameters = leaves.map(([p, t]) => [p, t.shape] as const);
+  const planOf = (parameters: readonly (readonly [string, readonly number[]])[]): BlockPlan => {
     const signature = JSON.stringify(parameters);
     let plan = plans.get(signature);
     if (!plan) {
@@ -114,16 +120,10 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
     }
     return plan;
   };
-  /** This rank's blocks, split from the gradients (and parameters), in block order. */
-  const ownedBlocks = (plan: BlockPlan, grads: readonly (readonly [string, tf.Tensor])[], params?: TensorTree): BlockInput[] => {
-    const mine = plan.ownedKeys[comm.rank];
-    const paramByPath = new Map(params === undefined ? [] : leavesWithPaths(params));
-    return grads.flatMap(([path, g]) => engine.blockInputs(path, g, paramByPath.get(path), (key) => mine.has(key)));
-  };
   return {
     init(params: TensorTree): DistributedShampooState {
-      const leaves = leavesWithPaths(params);
-      const plan = planOf(leaves);
+      const parameters = leafShapes(params);
+      const plan = planOf(parameters);
       checkRanksAgree(
         OWNER,
         comm,
@@ -131,13 +131,13 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
           options: describeValue(options),
           communicationDtype: dtype,
           averageGradients: average,
-          parameters: leaves.map(([p, t]) => [p, t.shape]),
+          parameters,
           owners: plan.assignment.owners,
         },
         worldSize,
       );
       const mine = plan.ownedKeys[comm.rank];
-      const shampoo = tidyState(() => engine.init(plan.blocks.filter((b) => mine.has(b.info.key)).map((b) => b.info)));
+      const shampoo = initLeafBlocks(engine, plan.leaves, (key) => mine.has(key));
       return { rank: comm.rank, size: comm.size, shampoo };
     },
 
@@ -149,25 +149,27 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
       const gradLeaves = leavesWithPaths(updates);
       const inputs = [...tensorsIn(state), ...tensorsIn(updates), ...tensorsIn(params ?? null)];
       const step = (state.shampoo?.step ?? 0) + 1;
+      // The plan is the parameters' when given, so that it does not change with a missing gradient leaf.
+      const present = leafShapes(updates);
+      const parameters = params === undefined ? present : leafShapes(params);
+      const signature = JSON.stringify(present);
+      const planHash = fnv1a(JSON.stringify([present, parameters]));
       const result = tidyState((): { out: TensorTree; shampoo: ShampooState } => {
         let innerState: ShampooState | undefined;
         // 1. Gradients averaged over ranks (a length mismatch fails on every rank).
         const grads = average ? averageOverRanks(comm, gradLeaves) : gradLeaves.map(([, g]) => g);
-        const averaged = gradLeaves.map(([p], i) => [p, grads[i]] as const);
         // 2. This rank's blocks. Nothing here may skip the all-gather below: a failure
         //    travels in it, so that every rank stops at the same point.
-        const signature = JSON.stringify(gradLeaves.map(([p, t]) => [p, t.shape]));
-        const planHash = fnv1a(signature);
         let plan: BlockPlan | undefined;
         let message: Uint8Array;
         try {
-          if (engine.needsParams && params === undefined) {
-            throw new TypeError(`${OWNER}: params = undefined is not allowed; allowed: the parameters, since weightDecay = ${config.weightDecay} > 0`);
-          }
-          plan = planOf(gradLeaves);
-          const blocks = ownedBlocks(plan, averaged, params);
-          const { directions, state: next } = engine.step(blocks, state.shampoo);
-          innerState = next;
+          const previous = checkShampooState(OWNER, 'state.shampoo', state.shampoo);
+          const leaves = stepLeafInputs(OWNER, engine, leavesToTree(updates, grads), params);
+          plan = planOf(parameters);
+          const mine = plan.ownedKeys[comm.rank];
+          const blocks = planBlockInputs(OWNER, engine, plan.leaves, leaves, (key) => mine.has(key));
+          const { directions, state: next } = engine.step(blocks, previous);
+          innerState = keepUnsteppedBlocks(previous, next);
           message = encodeDirections(readAll(directions), dtype, planHash);
         } catch (error) {
           message = encodeFailure(STATUS_FAILED, (error as Error)?.message ?? String(error), planHash);
@@ -184,26 +186,22 @@ export function distributedScaleByShampoo(options: ShampooOptions = {}, distribu
         if (otherPlan >= 0) {
           throw new Error(`${OWNER}: at step ${step} rank ${otherPlan} has other parameter shapes than rank ${comm.rank} (${signature}); every rank must pass gradients of the same shapes; no rank changed its state`);
         }
-        // 4. Every block's direction, assembled per parameter.
+        // 4. Every block's direction (each rank sent its blocks of the step's leaves in plan order), assembled per leaf.
         const done = plan!;
-        const blockTensors = new Array<tf.Tensor>(done.blocks.length);
+        const stepped = new Set(present.map(([path]) => path));
+        const directionByKey = new Map<string, tf.Tensor>();
         gathered.forEach((g, r) => {
           const values = (g as { values: Float32Array }).values;
           let offset = 0;
           for (const b of done.assignment.blocksByOwner[r]) {
             const blk = done.blocks[b];
-            blockTensors[b] = tf.tensor(values.subarray(offset, offset + blk.elements), [...blk.info.shape], 'float32');
+            if (!stepped.has(blk.path)) continue;
+            directionByKey.set(blk.info.key, tf.tensor(values.subarray(offset, offset + blk.elements), [...blk.info.shape], 'float32'));
             offset += blk.elements;
           }
         });
-        let next = 0;
-        const perLeaf = gradLeaves.map(([path]) => {
-          const layout = done.layouts.get(path)!;
-          const parts = layout.blocks.map(() => blockTensors[next++]);
-          return assembleBlocks(parts, layout);
-        });
-        let i = 0;
-        const out = treeMap(() => perLeaf[i++], updates);
+        const leafByPath = new Map(done.leaves.map((leaf) => [leaf.path, leaf]));
+        const out = leavesToTree(updates, assembleLeafBlocks(present.map(([path]) => leafByPath.get(path)!), (info) => directionByKey.get(info.key)!));
         return { out, shampoo: innerState! };
       });
       const owned = ownTensors(result, inputs);

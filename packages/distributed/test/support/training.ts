@@ -123,3 +123,24 @@ export function train(
   disposeTree([params, state]);
   return out;
 }
+
+/**
+ * `tx` whose update, at the (1-based) steps in `lacking`, gets the gradient tree without its
+ * top-level leaf `key` (docs/algorithms.md#missing-gradients) and answers zeros for that leaf,
+ * so that `train` applies the same updates to every leaf that is present.
+ */
+export function withoutLeafAt(tx: GradientTransformation<StateValue>, key: string, lacking: readonly number[]): GradientTransformation<StateValue> {
+  let step = 0;
+  return {
+    init: (params) => tx.init(params),
+    update(grads, state, params) {
+      step += 1;
+      if (!lacking.includes(step)) return tx.update(grads, state, params);
+      const all = grads as Record<string, TensorTree>;
+      const rest = Object.fromEntries(Object.entries(all).filter(([k]) => k !== key));
+      const [updates, next] = tx.update(rest, state, params);
+      const byKey = updates as Record<string, TensorTree>;
+      return [Object.fromEntries(Object.keys(all).map((k) => [k, k === key ? tf.zerosLike(all[k] as tf.Tensor) : byKey[k]])), next];
+    },
+  };
+}
