@@ -1,7 +1,7 @@
 import { checkChoice } from './check.js';
-import { symmetricEigenJs, type SymmetricEigen, type SymmetricEigenOptions } from './symmetricEigen.js';
+import { eigenOfSymmetrized, symmetricEigenJs, type SymmetricEigen, type SymmetricEigenOptions } from './symmetricEigen.js';
 import { linalgWasmSupported } from './wasm/linalgWasm.js';
-import { symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
+import { eigenWasmOfChecked, symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
 
 /** Which implementation computes the eigendecomposition. */
 export type EigenKernel = 'auto' | 'js' | 'wasm';
@@ -32,4 +32,14 @@ export function symmetricEigen(a: Float64Array, n: number, options: EigenDispatc
   checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
   if (usesWasmKernel(kernel)) return symmetricEigenWasm(a, n, options);
   return symmetricEigenJs(a, n, options);
+}
+
+/**
+ * symmetricEigen for a matrix the caller has already checked and made exactly symmetric
+ * (internal: the roots symmetrise and check A once, so the O(n^2) checks are not repeated).
+ * Same result as symmetricEigen(a, n, { kernel }) on such a matrix.
+ */
+export function eigenOfCheckedSymmetric(a: Float64Array, n: number, kernel: EigenKernel): SymmetricEigen {
+  checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
+  return usesWasmKernel(kernel) ? eigenWasmOfChecked(a, n) : eigenOfSymmetrized(a, n);
 }

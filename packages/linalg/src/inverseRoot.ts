@@ -1,7 +1,7 @@
 import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkSymmetricMatrix, DEFAULT_SYMMETRY_TOLERANCE } from './check.js';
 import { coupledHigherOrderInverseRoot, rationalRoot } from './coupledHigherOrder.js';
 import { runCoupledNewton } from './coupledNewton.js';
-import { symmetricEigen, type EigenKernel } from './eigenDispatch.js';
+import { eigenOfCheckedSymmetric, type EigenKernel } from './eigenDispatch.js';
 import { multiply } from './matmul.js';
 import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
@@ -145,7 +145,7 @@ function eigenInverseRoot(
   const measure = options.measureResidual ?? true;
   const kernel = options.kernel ?? 'auto';
   if (rankDeficiency.mode === 'pseudo-inverse') {
-    const eigen = symmetricEigen(a, n, { kernel });
+    const eigen = eigenOfCheckedSymmetric(a, n, kernel);
     const lambdaMax = n > 0 ? eigen.values[n - 1] : 0;
     const cutoff = Math.max((rankDeficiency.rtol ?? 0) * Math.max(lambdaMax, 0), rankDeficiency.atol ?? 0);
     const x = matrixPowerFromEigen(eigen, -1 / root, { zeroAtOrBelow: cutoff, kernel });
@@ -159,7 +159,7 @@ function eigenInverseRoot(
   const before = rankDeficiency.perturbBeforeComputation ?? true;
   const ar = before ? addToDiagonal(a, n, epsilon) : a;
   checkFinite('inverseRoot', 'a + epsilon I', ar, n);
-  const eigen = symmetricEigen(ar, n, { kernel });
+  const eigen = eigenOfCheckedSymmetric(ar, n, kernel);
   const lambda = Float64Array.from(eigen.values);
   // The damping eps = max(relativeEpsilon lambda_max(A), epsilon); the decomposed matrix is A + epsilon I when `before`.
   const lambdaMaxOfA = n > 0 ? lambda[n - 1] - (before ? epsilon : 0) : 0;
