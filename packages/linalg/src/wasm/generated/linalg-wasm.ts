@@ -2,7 +2,7 @@
 // run `npm run build:wasm -w @shampoo-ts/linalg` (the package build does it too).
 
 /** SHA-256 of the AssemblyScript sources, compiler version and flags this was built from. */
-export const LINALG_WASM_SOURCE_SHA256 = '1176273742bdd8c2a35721b6fd9738d770924f1f5d211aa3dc8aba153242e721';
+export const LINALG_WASM_SOURCE_SHA256 = '08dc0830845221871a20a8105cce6cb108d63bb34c10f318f631abb56f04487c';
 
 /** The module's bytes (25806 bytes), base64. */
 export const LINALG_WASM_BASE64 =
