@@ -4,11 +4,9 @@
 //
 // every matrix row-major with its own leading dimension (in elements). op(A) is m x k,
 // op(B) is k x n, C is m x n. The loops follow Goto's scheme: a KC x NC panel of op(B)
-// is packed into 4-column strips (kept in L2), an MC x KC block of op(A) into 4-row strips
-// with every value stored twice (as the f64x2 splat the kernel multiplies by: a plain
-// 128-bit load instead of a load-and-splat; 2-4% faster, measured interleaved), and the
-// micro-kernel multiplies one 4-row strip by one 4-column strip with the 4x4 result held in
-// eight f64x2 registers.
+// is packed into 4-column strips (kept in L2), an MC x KC block of op(A) into 4-row strips,
+// and the micro-kernel multiplies one 4-row strip by one 4-column strip with the 4x4
+// result held in eight f64x2 registers.
 
 const MR: i32 = 4;
 const NR: i32 = 4;
@@ -18,7 +16,7 @@ export const GEMM_NC: i32 = 1024;
 
 /** Bytes of scratch `gemm` needs for its packed panels. */
 export function gemmScratchBytes(): usize {
-  return (<usize>(2 * GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + 16) << 3);
+  return (<usize>(GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + 16) << 3);
 }
 
 let packA: usize = 0;
@@ -28,12 +26,12 @@ let edge: usize = 0;
 /** Points the packing buffers at `ptr` (gemmScratchBytes() bytes, 16-byte aligned). */
 export function gemmSetScratch(ptr: usize): void {
   packA = ptr;
-  packB = ptr + (<usize>(2 * GEMM_MC * GEMM_KC) << 3);
+  packB = ptr + (<usize>(GEMM_MC * GEMM_KC) << 3);
   edge = packB + (<usize>(GEMM_KC * GEMM_NC) << 3);
 }
 
 // Pack rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into 4-row strips, zero padded:
-// strip s holds, for p = 0..kc-1, the 4 values op(A)[i0+4s+r][p0+p], r = 0..3, each twice.
+// strip s holds, for p = 0..kc-1, the 4 values op(A)[i0+4s+r][p0+p], r = 0..3.
 function packOpA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32): void {
   let dst = packA;
   for (let s = 0; s < mc; s += MR) {
@@ -46,8 +44,8 @@ function packOpA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc
           const q = p0 + p;
           v = transA ? load<f64>(a + ((<usize>q * lda + i) << 3)) : load<f64>(a + ((<usize>i * lda + q) << 3));
         }
-        v128.store(dst, f64x2.splat(v));
-        dst += 16;
+        store<f64>(dst, v);
+        dst += 8;
       }
     }
   }
@@ -97,19 +95,19 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32,
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    let av = v128.load(pa);
+    let av = v128.load64_splat(pa);
     c00 = f64x2.add(c00, f64x2.mul(av, b0));
     c01 = f64x2.add(c01, f64x2.mul(av, b1));
-    av = v128.load(pa, 16);
+    av = v128.load64_splat(pa, 8);
     c10 = f64x2.add(c10, f64x2.mul(av, b0));
     c11 = f64x2.add(c11, f64x2.mul(av, b1));
-    av = v128.load(pa, 32);
+    av = v128.load64_splat(pa, 16);
     c20 = f64x2.add(c20, f64x2.mul(av, b0));
     c21 = f64x2.add(c21, f64x2.mul(av, b1));
-    av = v128.load(pa, 48);
+    av = v128.load64_splat(pa, 24);
     c30 = f64x2.add(c30, f64x2.mul(av, b0));
     c31 = f64x2.add(c31, f64x2.mul(av, b1));
-    pa += 64;
+    pa += 32;
     pb += 32;
   }
   const full = mr == MR && nr == NR;
@@ -209,7 +207,7 @@ function gemmTiles(
           const isEnd = upper ? min(mc, j0 + js + nr - i0) : mc;
           for (let is = 0; is < isEnd; is += MR) {
             const mr = min(MR, mc - is);
-            const pa = packA + (<usize>(is * kc) << 4);
+            const pa = packA + (<usize>(is * kc) << 3);
             const ct = c + ((<usize>(i0 + is) * ldc + j0 + js) << 3);
             microKernel(kc, pa, pb, ct, ldc, mr, nr, alpha, bp);
           }

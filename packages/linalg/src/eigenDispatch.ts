@@ -1,4 +1,5 @@
 import { checkChoice } from './check.js';
+import { symmetrize } from './matrixBasics.js';
 import { eigenOfSymmetrized, symmetricEigenJs, type SymmetricEigen, type SymmetricEigenOptions } from './symmetricEigen.js';
 import { linalgWasmSupported } from './wasm/linalgWasm.js';
 import { eigenWasmOfChecked, symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
@@ -35,11 +36,12 @@ export function symmetricEigen(a: Float64Array, n: number, options: EigenDispatc
 }
 
 /**
- * symmetricEigen for a matrix the caller has already checked and made exactly symmetric
- * (internal: the roots symmetrise and check A once, so the O(n^2) checks are not repeated).
- * Same result as symmetricEigen(a, n, { kernel }) on such a matrix.
+ * symmetricEigen for a matrix the caller has already checked (internal: finite, symmetric
+ * within the tolerance; the roots check A once, so the O(n^2) checks are not repeated).
+ * Decomposes (A + A^T)/2 like symmetricEigen, with the same result: the WebAssembly kernel
+ * symmetrises in its own memory, the TypeScript one gets `symmetrize(a, n)`.
  */
-export function eigenOfCheckedSymmetric(a: Float64Array, n: number, kernel: EigenKernel): SymmetricEigen {
+export function eigenOfChecked(a: Float64Array, n: number, kernel: EigenKernel): SymmetricEigen {
   checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
-  return usesWasmKernel(kernel) ? eigenWasmOfChecked(a, n) : eigenOfSymmetrized(a, n);
+  return usesWasmKernel(kernel) ? eigenWasmOfChecked(a, n) : eigenOfSymmetrized(symmetrize(a, n), n);
 }

@@ -28,15 +28,17 @@ export function transpose(a: Float64Array, rows: number, cols: number, out?: Flo
   return b;
 }
 
-/**
- * (A + A^T) / 2, a new matrix: out_ij = (a_ij + a_ji) / 2, and out_ii = a_ii. A^T comes from
- * the cache-blocked `transpose`, so both reads are sequential; the result is the same, bit for
- * bit, as the entrywise formula (IEEE addition commutes).
- */
+/** (A + A^T) / 2, a new matrix. */
 export function symmetrize(a: Float64Array, n: number): Float64Array {
-  const out = transpose(a, n, n);
-  for (let k = 0; k < out.length; k++) out[k] = 0.5 * (a[k] + out[k]);
-  for (let i = 0; i < n; i++) out[i * n + i] = a[i * n + i];
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    out[i * n + i] = a[i * n + i];
+    for (let j = i + 1; j < n; j++) {
+      const v = 0.5 * (a[i * n + j] + a[j * n + i]);
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
   return out;
 }
 
