@@ -57,6 +57,9 @@ export function eigWorkBytes(n: i32): usize {
   return offGemm(n) + gemmScratchBytes();
 }
 
+// The power of two eigReduce scaled A by (eigBackTransform undoes it on the eigenvalues).
+let scale: f64 = 1;
+
 /**
  * Eigendecomposition of the symmetric matrix at `base` (see the header). Returns the
  * number of sub-problems that did not converge (0 on success; the result is then still
@@ -64,13 +67,20 @@ export function eigWorkBytes(n: i32): usize {
  */
 export function eigRun(n: i32, base: usize): i32 {
   if (n <= 0) return 0;
+  eigReduce(n, base);
+  const failures = eigSolve(n, base);
+  eigBackTransform(n, base);
+  return failures;
+}
+
+/**
+ * Phase 1: symmetrise and scale A by a power of two, then tridiagonalise it
+ * (Q^T A Q = T: d, e, tau and the reflectors in A's rows). Phases are exported
+ * separately only for profiling (profile.ts); eigRun runs all three.
+ */
+export function eigReduce(n: i32, base: usize): void {
   gemmSetScratch(base + offGemm(n));
   const a = base;
-  const z = base + eigVectorsOffset(n);
-  const d = base + eigValuesOffset(n);
-  const e = base + offE(n);
-  const tau = base + offTau(n);
-  const scratch = base + offScratch(n);
   // the upper triangle becomes that of (A + A^T) / 2 (only it is read from here on);
   // then scale by a power of two
   let amax: f64 = 0;
@@ -85,18 +95,29 @@ export function eigRun(n: i32, base: usize): i32 {
     }
   }
   const total = <usize>n * n;
-  let scale: f64 = 1;
+  scale = 1;
   if (amax > 0) {
     scale = Math.pow(2, -Math.floor(Math.log2(amax)));
     if (scale != 1) for (let i: usize = 0; i < total; i++) store<f64>(a + (i << 3), load<f64>(a + (i << 3)) * scale);
   }
-  tridiagonalize(n, a, d, e, tau, scratch);
+  const e = base + offE(n);
+  tridiagonalize(n, a, base + eigValuesOffset(n), e, base + offTau(n), base + offScratch(n));
   store<f64>(e + (<usize>(n - 1) << 3), 0);
-  const failures = dcSolveTridiagonal(n, d, e, z, scratch);
-  applyReflectors(n, a, tau, z, n, scratch);
+}
+
+/** Phase 2: T = Z diag(d) Z^T by divide and conquer; returns the failures. */
+export function eigSolve(n: i32, base: usize): i32 {
+  gemmSetScratch(base + offGemm(n));
+  return dcSolveTridiagonal(n, base + eigValuesOffset(n), base + offE(n), base + eigVectorsOffset(n), base + offScratch(n));
+}
+
+/** Phase 3: V = Q Z, and the eigenvalues scaled back. */
+export function eigBackTransform(n: i32, base: usize): void {
+  gemmSetScratch(base + offGemm(n));
+  applyReflectors(n, base, base + offTau(n), base + eigVectorsOffset(n), n, base + offScratch(n));
   if (scale != 1) {
+    const d = base + eigValuesOffset(n);
     const inv = 1 / scale;
     for (let i = 0; i < n; i++) store<f64>(d + (<usize>i << 3), load<f64>(d + (<usize>i << 3)) * inv);
   }
-  return failures;
 }

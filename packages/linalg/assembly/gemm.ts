@@ -157,6 +157,30 @@ export function gemm(
   b: usize, ldb: i32, transB: bool,
   beta: f64, c: usize, ldc: i32,
 ): void {
+  gemmTiles(m, n, k, alpha, a, lda, transA, b, ldb, transB, beta, c, ldc, false);
+}
+
+/**
+ * The same product restricted to the upper triangle of a square C (m == n): only the 4 x 4
+ * tiles that hold an entry c_ij with j >= i are multiplied, at most m (m + 4) k / 2
+ * multiply-adds instead of m^2 k. Entries below the diagonal inside a diagonal tile are
+ * written too (with their true values); the other entries below it are left alone.
+ */
+export function gemmUpper(
+  m: i32, k: i32, alpha: f64,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  beta: f64, c: usize, ldc: i32,
+): void {
+  gemmTiles(m, m, k, alpha, a, lda, transA, b, ldb, transB, beta, c, ldc, true);
+}
+
+function gemmTiles(
+  m: i32, n: i32, k: i32, alpha: f64,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  beta: f64, c: usize, ldc: i32, upper: bool,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0) {
     scaleRows(m, n, beta, c, ldc);
@@ -164,18 +188,24 @@ export function gemm(
   }
   for (let j0 = 0; j0 < n; j0 += GEMM_NC) {
     const nc = min(GEMM_NC, n - j0);
+    // upper: rows beyond the panel's last column hold nothing to compute
+    const mEnd = upper ? min(m, j0 + nc) : m;
     for (let p0 = 0; p0 < k; p0 += GEMM_KC) {
       const kc = min(GEMM_KC, k - p0);
       // the first k-panel applies beta; later panels accumulate
       const bp: f64 = p0 == 0 ? beta : 1;
       packOpB(b, ldb, transB, p0, kc, j0, nc);
-      for (let i0 = 0; i0 < m; i0 += GEMM_MC) {
-        const mc = min(GEMM_MC, m - i0);
+      for (let i0 = 0; i0 < mEnd; i0 += GEMM_MC) {
+        const mc = min(GEMM_MC, mEnd - i0);
         packOpA(a, lda, transA, i0, mc, p0, kc);
-        for (let js = 0; js < nc; js += NR) {
+        // upper: the strips from the block's first row on (earlier ones are below it)
+        const js0 = upper ? max(0, ((i0 - j0) / NR) * NR) : 0;
+        for (let js = js0; js < nc; js += NR) {
           const nr = min(NR, nc - js);
           const pb = packB + (<usize>(js * kc) << 3);
-          for (let is = 0; is < mc; is += MR) {
+          // upper: rows up to this strip's last column
+          const isEnd = upper ? min(mc, j0 + js + nr - i0) : mc;
+          for (let is = 0; is < isEnd; is += MR) {
             const mr = min(MR, mc - is);
             const pa = packA + (<usize>(is * kc) << 3);
             const ct = c + ((<usize>(i0 + is) * ldc + j0 + js) << 3);

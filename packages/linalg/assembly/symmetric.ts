@@ -1,12 +1,12 @@
 // Products known to be symmetric, C = alpha op(X) op(Y)^T + beta C (m x m): Q diag(w) Q^T
-// (X = Q diag(w), Y = Q) and the rank-k updates G G^T, G^T G (X = Y = G). Only the blocks
-// on or above the diagonal are multiplied (block rows of MB against the columns from the
-// block's diagonal on), about half of the 2 m^2 k flops, and the lower triangle is then
-// copied from the upper one, so C is exactly symmetric.
+// (X = Q diag(w), Y = Q) and the rank-k updates G G^T, G^T G (X = Y = G). Only the 4 x 4
+// tiles on or above the diagonal are multiplied (gemmUpper: one packed GEMM pass, about half
+// of the 2 m^2 k flops), and the lower triangle is then copied from the upper one, so C is
+// exactly symmetric.
 
-import { gemm } from './gemm';
+import { gemmUpper } from './gemm';
 
-const MB: i32 = 64;
+const TB: i32 = 32;
 
 /**
  * C = alpha op(X) op(Y)^T + beta C, C m x m row-major (ldc), op(X) = X (m x k, ldx) or,
@@ -17,15 +17,20 @@ export function symmetricProduct(
   x: usize, ldx: i32, y: usize, ldy: i32, trans: bool,
   beta: f64, c: usize, ldc: i32,
 ): void {
-  for (let i0 = 0; i0 < m; i0 += MB) {
-    const mb = min(MB, m - i0);
-    const xa = trans ? x + (<usize>i0 << 3) : x + ((<usize>i0 * ldx) << 3);
-    const yb = trans ? y + (<usize>i0 << 3) : y + ((<usize>i0 * ldy) << 3);
-    gemm(mb, m - i0, k, alpha, xa, ldx, trans, yb, ldy, !trans, beta, c + ((<usize>i0 * ldc + i0) << 3), ldc);
-  }
-  for (let i = 1; i < m; i++) {
-    for (let j = 0; j < i; j++) {
-      store<f64>(c + ((<usize>i * ldc + j) << 3), load<f64>(c + ((<usize>j * ldc + i) << 3)));
+  gemmUpper(m, k, alpha, x, ldx, trans, y, ldy, !trans, beta, c, ldc);
+  mirrorUpper(m, c, ldc);
+}
+
+/** c_ij = c_ji for i > j, in TB x TB tiles (the column reads stay in cache). */
+function mirrorUpper(m: i32, c: usize, ldc: i32): void {
+  for (let i0 = 0; i0 < m; i0 += TB) {
+    const i1 = min(m, i0 + TB);
+    for (let j0 = 0; j0 <= i0; j0 += TB) {
+      for (let i = i0; i < i1; i++) {
+        const j1 = min(i, j0 + TB);
+        const row = c + ((<usize>i * ldc) << 3);
+        for (let j = j0; j < j1; j++) store<f64>(row + (<usize>j << 3), load<f64>(c + ((<usize>j * ldc + i) << 3)));
+      }
     }
   }
 }

@@ -54,12 +54,16 @@ export function sourceDigest() {
   return h.digest('hex');
 }
 
-/** Compiles assembly/index.ts and returns the .wasm bytes (throws with asc's messages). */
-export async function compileLinalgWasm() {
+/**
+ * Compiles assembly/index.ts (or another entry, e.g. the phase timers of profile.ts, from
+ * assembly/ or from another copy of the sources in `baseDir`) and returns the .wasm bytes
+ * (throws with asc's messages).
+ */
+export async function compileLinalgWasm(entryFile = entry, baseDir = assemblyDir) {
   const { default: asc } = await import('assemblyscript/asc');
   let binary = null;
   const messages = [];
-  const { error } = await asc.main(['--baseDir', assemblyDir, entry, '--outFile', 'linalg.wasm', ...ASC_FLAGS], {
+  const { error } = await asc.main(['--baseDir', baseDir, entryFile, '--outFile', 'linalg.wasm', ...ASC_FLAGS], {
     writeFile: (name, contents) => {
       if (name.endsWith('.wasm')) binary = contents;
     },
@@ -67,7 +71,7 @@ export async function compileLinalgWasm() {
     stderr: { write: (s) => (messages.push(String(s)), true) },
   });
   if (error || binary === null) {
-    throw new Error(`asc failed to compile ${join(assemblyDir, entry)}: ${error?.message ?? 'no output'}\n${messages.join('')}`);
+    throw new Error(`asc failed to compile ${join(baseDir, entryFile)}: ${error?.message ?? 'no output'}\n${messages.join('')}`);
   }
   return new Uint8Array(binary);
 }

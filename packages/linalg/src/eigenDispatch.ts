@@ -1,7 +1,8 @@
 import { checkChoice } from './check.js';
-import { symmetricEigenJs, type SymmetricEigen, type SymmetricEigenOptions } from './symmetricEigen.js';
+import { symmetrize } from './matrixBasics.js';
+import { eigenOfSymmetrized, symmetricEigenJs, type SymmetricEigen, type SymmetricEigenOptions } from './symmetricEigen.js';
 import { linalgWasmSupported } from './wasm/linalgWasm.js';
-import { symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
+import { eigenWasmOfChecked, symmetricEigenWasm } from './wasm/symmetricEigenWasm.js';
 
 /** Which implementation computes the eigendecomposition. */
 export type EigenKernel = 'auto' | 'js' | 'wasm';
@@ -32,4 +33,15 @@ export function symmetricEigen(a: Float64Array, n: number, options: EigenDispatc
   checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
   if (usesWasmKernel(kernel)) return symmetricEigenWasm(a, n, options);
   return symmetricEigenJs(a, n, options);
+}
+
+/**
+ * symmetricEigen for a matrix the caller has already checked (internal: finite, symmetric
+ * within the tolerance; the roots check A once, so the O(n^2) checks are not repeated).
+ * Decomposes (A + A^T)/2 like symmetricEigen, with the same result: the WebAssembly kernel
+ * symmetrises in its own memory, the TypeScript one gets `symmetrize(a, n)`.
+ */
+export function eigenOfChecked(a: Float64Array, n: number, kernel: EigenKernel): SymmetricEigen {
+  checkChoice('symmetricEigen', 'kernel', kernel, ['auto', 'js', 'wasm'] as const);
+  return usesWasmKernel(kernel) ? eigenWasmOfChecked(a, n) : eigenOfSymmetrized(symmetrize(a, n), n);
 }

@@ -1,7 +1,7 @@
 import { checkChoice, checkFinite, checkInteger, checkNonNegative, checkPositive, checkSymmetricMatrix, DEFAULT_SYMMETRY_TOLERANCE } from './check.js';
 import { coupledHigherOrderInverseRoot, rationalRoot } from './coupledHigherOrder.js';
 import { runCoupledNewton } from './coupledNewton.js';
-import { symmetricEigen, type EigenKernel } from './eigenDispatch.js';
+import { eigenOfChecked, type EigenKernel } from './eigenDispatch.js';
 import { multiply } from './matmul.js';
 import { addToDiagonal, maxAbsDeviationFromIdentity, symmetrize } from './matrixBasics.js';
 import { matrixPowerFromEigen } from './matrixPowerFromEigen.js';
@@ -130,9 +130,11 @@ export function inverseRoot(
     });
     return { root: r.root, residual: r.residual, iterations: r.iterations, converged: r.converged, termination: r.termination };
   }
-  return eigenInverseRoot(symmetrize(a, n), n, root, epsilon, relativeEpsilon, rankDeficiency, options);
+  return eigenInverseRoot(a, n, root, epsilon, relativeEpsilon, rankDeficiency, options);
 }
 
+// The eigen method on the checked input `a` (symmetric within tolerance, not symmetrised):
+// the decomposition works on (A + A^T)/2 itself, and the residuals symmetrise A when measured.
 function eigenInverseRoot(
   a: Float64Array,
   n: number,
@@ -145,21 +147,21 @@ function eigenInverseRoot(
   const measure = options.measureResidual ?? true;
   const kernel = options.kernel ?? 'auto';
   if (rankDeficiency.mode === 'pseudo-inverse') {
-    const eigen = symmetricEigen(a, n, { kernel });
+    const eigen = eigenOfChecked(a, n, kernel);
     const lambdaMax = n > 0 ? eigen.values[n - 1] : 0;
     const cutoff = Math.max((rankDeficiency.rtol ?? 0) * Math.max(lambdaMax, 0), rankDeficiency.atol ?? 0);
     const x = matrixPowerFromEigen(eigen, -1 / root, { zeroAtOrBelow: cutoff, kernel });
     let residual = NaN;
     if (measure) {
       const pinv = matrixPowerFromEigen(eigen, -1, { zeroAtOrBelow: cutoff, kernel });
-      residual = penroseResidual(a, pinv, n);
+      residual = penroseResidual(symmetrize(a, n), pinv, n);
     }
     return { root: x, residual, iterations: 0, converged: allFinite(x), eigen };
   }
   const before = rankDeficiency.perturbBeforeComputation ?? true;
   const ar = before ? addToDiagonal(a, n, epsilon) : a;
   checkFinite('inverseRoot', 'a + epsilon I', ar, n);
-  const eigen = symmetricEigen(ar, n, { kernel });
+  const eigen = eigenOfChecked(ar, n, kernel);
   const lambda = Float64Array.from(eigen.values);
   // The damping eps = max(relativeEpsilon lambda_max(A), epsilon); the decomposed matrix is A + epsilon I when `before`.
   const lambdaMaxOfA = n > 0 ? lambda[n - 1] - (before ? epsilon : 0) : 0;
@@ -176,7 +178,7 @@ function eigenInverseRoot(
   const converged = allFinite(x);
   let residual = converged ? NaN : Infinity;
   if (measure && converged) {
-    const perturbed = before && extra === 0 ? ar : addToDiagonal(a, n, eps);
+    const perturbed = addToDiagonal(symmetrize(a, n), n, eps);
     residual = Number.isInteger(root) && root <= 64
       ? inverseRootResidual(perturbed, x, n, root)
       : inverseResidualFromSpectrum(perturbed, eigen.vectors, lambda, n, kernel);

@@ -49,6 +49,29 @@ describe('inverseRoot, method eigen', () => {
     );
   });
 
+  it('a slightly asymmetric A (within symmetryTolerance) gives bit for bit the root, eigenpairs and residual of (A + A^T)/2, both kernels and both rank-deficiency modes', () => {
+    fc.assert(
+      fc.property(arbSpd({ maxN: 40, maxCond: 1e6 }), fc.nat(), fc.constantFrom('js', 'auto') as fc.Arbitrary<'js' | 'auto'>, fc.boolean(), (m, seed, kernel, pseudo) => {
+        const n = m.n;
+        const skewed = Float64Array.from(m.a);
+        // perturb the upper triangle only, by up to 1e-9 relative (the tolerance is 1e-6)
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) skewed[i * n + j] *= 1 + 1e-9 * Math.sin(seed + 7 * i + 3 * j);
+        const sym = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = i === j ? skewed[i * n + i] : 0.5 * (skewed[i * n + j] + skewed[j * n + i]);
+        const options = pseudo
+          ? { root: 4, kernel, rankDeficiency: { mode: 'pseudo-inverse' as const } }
+          : { root: 4, kernel, epsilon: 1e-6 };
+        const x = inverseRoot(skewed, n, options);
+        const y = inverseRoot(sym, n, options);
+        expect(Array.from(x.root)).toEqual(Array.from(y.root));
+        expect(Array.from(x.eigen!.values)).toEqual(Array.from(y.eigen!.values));
+        expect(Array.from(x.eigen!.vectors)).toEqual(Array.from(y.eigen!.vectors));
+        expect(x.residual).toBe(y.residual);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('perturbation (default, before the computation): the root of A + eps I, eigenvalues of A + eps I returned', () => {
     const m = spdWithCondition({ n: 12, cond: 1e3, seed: 11 });
     const eps = 1e-2;

@@ -209,6 +209,17 @@ describe('symmetricEigenWasm', () => {
     }
   });
 
+  it('blocked back-transformation (n > 192: compact-WY blocks of 32, a partial last block): SPD matrices of condition 1..1e10 stay backward stable', () => {
+    fc.assert(
+      fc.property(arbSpd({ minN: 193, maxN: 260, maxCond: 1e10 }), (m) => {
+        const r = symmetricEigenWasm(m.a, m.n);
+        expectBackwardStable(m.a, m.n, r.values, r.vectors, 4);
+        expectSameValues(r.values, Float64Array.from(m.eigenvalues).sort(), m.n);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
   it('is exactly homogeneous under powers of two, from 2^-990 to 2^1000 (no overflow or underflow)', () => {
     const n = 40;
     const g = gaussianMatrix(n, n, 3);

@@ -114,6 +114,40 @@ describe('symmetricRankKUpdateWasm', () => {
     );
   });
 
+  it('upper-triangle tiles only (gemmUpper): equals the naive G G^T across the 128-row and 1024-column blocks', () => {
+    // m crosses GEMM_MC = 128 (row blocks that start mid-panel) and GEMM_NC = 1024 (a second
+    // column panel, whose first strips lie below the diagonal); k crosses GEMM_KC = 256 once
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: fc.oneof(fc.integer({ min: 120, max: 270 }), fc.constantFrom(1025, 1031)),
+          k: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(259)),
+          beta: fc.constantFrom(0, 0.5),
+          seed: fc.nat(),
+        }),
+        ({ m, k, beta, seed }) => {
+          if (m > 1000 && k > 6) k = 3; // keep the naive product small
+          const g = gaussianMatrix(m, k, seed);
+          const c0 = new Float64Array(m * m);
+          for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) c0[i * m + j] = c0[j * m + i] = Math.cos(i + 2 * j);
+          const cw = symmetricRankKUpdateWasm(c0.slice(), g, m, k, { side: 'left', alpha: 1, beta });
+          expectExactlySymmetric(cw, m);
+          const naive = new Float64Array(m * m);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < m; j++) {
+              let s = 0;
+              for (let p = 0; p < k; p++) s += g[i * k + p] * g[j * k + p];
+              naive[i * m + j] = s + beta * c0[i * m + j];
+            }
+          }
+          const worst = worstProductError(cw, naive, m, m, k, (i, p) => g[i * k + p], (p, j) => g[j * k + p], (i, j) => Math.abs(beta * c0[i * m + j]));
+          expect(worst).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
   it('rejects bad input and leaves C untouched', () => {
     const c = new Float64Array(4);
     expect(() => symmetricRankKUpdateWasm(c, new Float64Array(6), 2, 3, { side: 'right' })).toThrow(/symmetricRankKUpdateWasm: c has length 4/);

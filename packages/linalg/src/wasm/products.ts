@@ -33,7 +33,8 @@ export function matmulWasm(a: Float64Array, b: Float64Array, m: number, k: numbe
  * Symmetric rank-k update in WebAssembly, same contract as `symmetricRankKUpdate`:
  *   side 'left':  C <- beta C + alpha G G^T   (C: rows x rows)
  *   side 'right': C <- beta C + alpha G^T G   (C: cols x cols)
- * Only the blocks on and above the diagonal are multiplied; the result is then mirrored,
+ * Only the 4 x 4 tiles on and above the diagonal are multiplied (one packed GEMM pass,
+ * about half the flops); the result is then mirrored,
  * so C is exactly symmetric. Returns C (updated in place).
  */
 export function symmetricRankKUpdateWasm(
@@ -59,7 +60,7 @@ export function symmetricRankKUpdateWasm(
 /**
  * Q diag(w) Q^T for a square n x n Q in WebAssembly (unchecked, internal: the same
  * contract as the TypeScript `congruenceWithDiagonal`). The upper triangle of
- * (Q diag(w)) Q^T by block GEMMs, mirrored: exactly symmetric, n^3 flops.
+ * (Q diag(w)) Q^T by one upper-triangle GEMM pass, mirrored: exactly symmetric, n^3 flops.
  */
 export function congruenceWithDiagonalWasm(q: Float64Array, weights: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);

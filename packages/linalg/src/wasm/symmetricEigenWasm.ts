@@ -23,16 +23,18 @@ import { f64View, linalgWasm, reserveWorkspace } from './linalgWasm.js';
  */
 export function symmetricEigenWasm(a: Float64Array, n: number, options: SymmetricEigenOptions = {}): SymmetricEigen {
   const fn = 'symmetricEigenWasm';
-  // 5 n^2 doubles of workspace in a 32-bit address space: about n <= 10,000 (checked first,
-  // before the O(n^2) input checks)
-  const needed = 40 * n * n;
-  if (Number.isInteger(n) && needed > 2 ** 32 - 2 ** 26) {
-    throw new Error(
-      `${fn}: n = ${n} needs ${(needed / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (5 n^2 doubles), ` +
-        `more than a 32-bit module can address; allowed: n <= 10000, or kernel 'js'`,
-    );
-  }
+  checkWasmOrder(fn, n); // before the O(n^2) input checks
   checkSymmetricMatrix(fn, 'a', a, n, options.symmetryTolerance ?? DEFAULT_SYMMETRY_TOLERANCE);
+  return eigenWasmOfChecked(a, n);
+}
+
+/**
+ * The WebAssembly eigensolver on an already checked n x n matrix (internal: finite, symmetric
+ * within tolerance, n within the module's limit); the kernel decomposes (A + A^T) / 2.
+ */
+export function eigenWasmOfChecked(a: Float64Array, n: number): SymmetricEigen {
+  const fn = 'symmetricEigenWasm';
+  checkWasmOrder(fn, n);
   if (n === 0) return { n, values: new Float64Array(0), vectors: new Float64Array(0) };
   const w = linalgWasm(fn);
   const base = reserveWorkspace(w, w.eigWorkBytes(n) >>> 0);
@@ -44,4 +46,15 @@ export function symmetricEigenWasm(a: Float64Array, n: number, options: Symmetri
   const values = f64View(w, base + (w.eigValuesOffset(n) >>> 0), n).slice();
   const vectors = f64View(w, base + (w.eigVectorsOffset(n) >>> 0), n * n).slice();
   return { n, values, vectors };
+}
+
+/** 5 n^2 doubles of workspace in a 32-bit address space: about n <= 10,000. */
+function checkWasmOrder(fn: string, n: number): void {
+  const needed = 40 * n * n;
+  if (Number.isInteger(n) && needed > 2 ** 32 - 2 ** 26) {
+    throw new Error(
+      `${fn}: n = ${n} needs ${(needed / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (5 n^2 doubles), ` +
+        `more than a 32-bit module can address; allowed: n <= 10000, or kernel 'js'`,
+    );
+  }
 }
