@@ -29,8 +29,9 @@ async function probe(location: string, fetcher: Fetch | undefined, fs: Fs | unde
 
 /**
  * A sentence naming each binary's location and its state, e.g.
- * "http://x/wasm/tfjs-backend-wasm-simd.wasm: HTTP 404 Not Found; ...". `paths` undefined
- * means tfjs's own default (the .wasm next to its JS file).
+ * "http://x/wasm/tfjs-backend-wasm-simd.wasm: HTTP 404 Not Found; ...", relative URLs made
+ * absolute against the page's location. `paths` undefined means tfjs's own default (the
+ * .wasm next to its JS file).
  */
 export async function describeWasmFailure(
   paths: WasmPaths | undefined,
@@ -38,6 +39,8 @@ export async function describeWasmFailure(
   fs: Fs | undefined = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:fs') as Fs | undefined,
 ): Promise<string> {
   if (paths === undefined) return "tfjs's default location (next to @tensorflow/tfjs-backend-wasm's JS file)";
-  const states = await Promise.all(wasmBinaryLocations(paths).map(async (at) => `${at}: ${await probe(at, fetcher, fs)}`));
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const absolute = (at: string) => (base !== undefined && fs === undefined ? new URL(at, base).href : at);
+  const states = await Promise.all(wasmBinaryLocations(paths).map(absolute).map(async (at) => `${at}: ${await probe(at, fetcher, fs)}`));
   return states.join('; ');
 }
