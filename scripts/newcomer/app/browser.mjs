@@ -21,8 +21,7 @@ globalThis.newcomer = {
     try {
       const info = await useBackend(backend, { wasm: { wasmPaths: paths === 'bad' ? '/no-such-folder/' : wasmPaths } });
       await tf.ready();
-      // webgpu reads back asynchronously; train() reads each loss with dataSync, which works in a page.
-      return { info, ...verdict(train({ tf, core, shampoo, grafting }, 12)) };
+      return { info, ...verdict(await train({ tf, core, shampoo, grafting }, 12)) };
     } catch (e) {
       return { ok: false, detail: String(e && e.message) };
     }

@@ -14,13 +14,13 @@ async function main() {
     const shampoo = require('@shampoo-ts/shampoo');
     const grafting = require('@shampoo-ts/grafting');
     await require('@shampoo-ts/backends').useBackend('cpu');
-    results.push({ name: `commonjs require() (node ${process.versions.node})`, ...verdict(train({ tf, core, shampoo, grafting })) });
+    results.push({ name: `commonjs require() (node ${process.versions.node})`, ...verdict(await train({ tf, core, shampoo, grafting })) });
   } catch (e) {
     results.push({ name: `commonjs require() (node ${process.versions.node})`, ok: !requireEsm, detail: `${requireEsm ? 'failed' : 'unsupported here, as expected'}: ${e.message}` });
   }
   const [core, shampoo, grafting, backends] = await Promise.all(['core', 'shampoo', 'grafting', 'backends'].map((p) => import(`@shampoo-ts/${p}`)));
   await backends.useBackend('cpu');
-  results.push({ name: 'commonjs await import() recipe', ...verdict(train({ tf, core, shampoo, grafting })) });
+  results.push({ name: 'commonjs await import() recipe', ...verdict(await train({ tf, core, shampoo, grafting })) });
   const version = require('@shampoo-ts/backends/package.json').version;
   const wasm = require.resolve('@shampoo-ts/backends/wasm/tfjs-backend-wasm-simd.wasm');
   results.push({ name: 'exports ./package.json and ./wasm/*', ok: typeof version === 'string' && wasm.endsWith('tfjs-backend-wasm-simd.wasm'), detail: `version ${version}, ${wasm}` });

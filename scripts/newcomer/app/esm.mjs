@@ -10,6 +10,6 @@ import { train, verdict } from './train.mjs';
 const results = [];
 for (const backend of ['wasm', 'cpu']) {
   await useBackend(backend);
-  results.push({ name: `node esm on ${backend}`, ...verdict(train({ tf, core, shampoo, grafting })) });
+  results.push({ name: `node esm on ${backend}`, ...verdict(await train({ tf, core, shampoo, grafting })) });
 }
 console.log(JSON.stringify(results));
