@@ -15,8 +15,8 @@
 // Needs a build (npm run build). Prints one line per check and "newcomer: N passed, N failed";
 // --json writes { passed, failed, seconds, checks } (.ci/run adds the counts to its total).
 // Exit status 1 if a check failed.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +41,10 @@ function record(check) {
 
 /** Runs `fn` as a named check; an exception is a failure carrying its message. */
 async function step(name, fn) {
+  const t0 = Date.now();
   try {
     const out = await fn();
+    console.log(`     [${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s]`);
     for (const c of Array.isArray(out) ? out : [{ name, ...out }]) record(c);
   } catch (e) {
     record({ name, ok: false, detail: String(e?.stderr || e?.message || e).trim().split('\n').slice(-6).join(' / ') });
@@ -61,23 +63,30 @@ const published = readdirSync(join(root, 'packages'))
   .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
   .filter(({ manifest }) => !manifest.private);
 
-// 1. Pack, and check what each tarball holds.
+// 1. Pack (one npm call for all), and check what each tarball holds.
 const tarballs = [];
+let packed = [];
+await step('npm pack', () => {
+  packed = JSON.parse(run('npm', ['pack', '--json', '--loglevel=error', '--pack-destination', work, ...published.flatMap(({ manifest }) => ['-w', manifest.name])], root));
+  return { ok: packed.length === published.length, detail: `${packed.length} tarballs` };
+});
 for (const { dir, manifest } of published) {
   await step(`tarball ${manifest.name}`, () => {
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--loglevel=error', '--pack-destination', work], join(root, 'packages', dir)));
-    tarballs.push(join(work, packed.filename));
-    const problems = tarballProblems(packed.files.map((f) => f.path), manifest, existsSync(join(root, 'packages', dir, 'README.md')));
-    return { ok: problems.length === 0, detail: problems.length ? problems.join('; ') : `${packed.files.length} files, ${(packed.size / 1024).toFixed(0)} KiB` };
+    const entry = packed.find((p) => p.name === manifest.name);
+    if (entry === undefined) return { ok: false, detail: 'not packed' };
+    tarballs.push(join(work, entry.filename));
+    const problems = tarballProblems(entry.files.map((f) => f.path), manifest, existsSync(join(root, 'packages', dir, 'README.md')));
+    return { ok: problems.length === 0, detail: problems.length ? problems.join('; ') : `${entry.files.length} files, ${(entry.size / 1024).toFixed(0)} KiB` };
   });
 }
 
-// 2. An app outside the workspace, with the tarballs and registry packages only.
+// 2. An app outside the workspace, with the tarballs and registry packages only (the
+// optional webgpu backend included, for the browser app; step 4 hides it).
 const app = join(work, 'app');
 cpSync(join(root, 'scripts', 'newcomer', 'app'), app, { recursive: true });
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'newcomer-app', private: true, type: 'module' }, null, 2));
 await step('npm install the tarballs outside the workspace', () => {
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs, '@tensorflow/tfjs@4.22.0'], app);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs, '@tensorflow/tfjs@4.22.0', '@tensorflow/tfjs-backend-webgpu@4.22.0'], app);
   const outside = published.filter(({ manifest }) => !realpathSync(join(app, 'node_modules', manifest.name)).startsWith(realpathSync(app)));
   return { ok: outside.length === 0, detail: outside.length ? `resolved outside the app: ${outside.map((p) => p.manifest.name).join(', ')}` : `${published.length} packages installed in ${app}` };
 });
@@ -94,8 +103,12 @@ for (const resolution of ['node16', 'bundler']) {
   });
 }
 
-// 4. Browser bundles of each browser package's entry, before the optional webgpu backend is installed.
+// 4. Browser bundles of each browser package's entry, with the optional webgpu backend
+// moved out of node_modules (so it cannot be resolved) and put back after.
 const esbuild = await import(pathToFileURL(tools.resolve('esbuild')).href);
+const webgpuBackend = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-webgpu');
+const hidden = existsSync(webgpuBackend);
+if (hidden) renameSync(webgpuBackend, `${webgpuBackend}.hidden`);
 for (const name of ['core', 'linalg', 'grafting', 'shampoo', 'backends']) {
   await step(`esbuild --platform=browser @shampoo-ts/${name}`, async () => {
     const result = await esbuild.build({
@@ -108,12 +121,13 @@ for (const name of ['core', 'linalg', 'grafting', 'shampoo', 'backends']) {
   });
 }
 
+if (hidden) renameSync(`${webgpuBackend}.hidden`, webgpuBackend);
+
 // 5. The browser app in headless Chromium.
 if (!existsSync(CHROMIUM_PATH)) {
   record({ name: 'chromium', ok: false, detail: `${CHROMIUM_PATH} not found: apt-get install -y chromium (.ci/install-system-deps.sh)` });
 } else {
   await step('chromium', async () => {
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', '@tensorflow/tfjs-backend-webgpu@4.22.0'], app);
     const www = await bundleBrowserApp(esbuild, app);
     const playwright = await import(pathToFileURL(tools.resolve('playwright-core')).href);
     return browserChecks((playwright.chromium ?? playwright.default.chromium), www);

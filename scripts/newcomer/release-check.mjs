@@ -40,9 +40,13 @@ export function releaseChecks(root, work, published, expected = '0.1.0') {
       ok: after.version === expected && changelog && stale.length === 0,
       detail: `version ${after.version}, CHANGELOG.md ${changelog ? 'written' : 'missing'}${stale.length ? `, stale internal ranges: ${stale.join(', ')}` : ''}`,
     });
-    const publish = spawnSync('npm', ['publish', '--dry-run', '--loglevel=warn'], { cwd: join(copy, 'packages', dir), encoding: 'utf8' });
-    const tail = `${publish.stdout}${publish.stderr}`.trim().split('\n').slice(-3).join(' / ');
-    checks.push({ name: `npm publish --dry-run ${manifest.name}`, ok: publish.status === 0, detail: tail.slice(-300) });
+  }
+  // One npm call publishes (dry run) every non-private workspace, printing "+ name@version" for each.
+  const publish = spawnSync('npm', ['publish', '--dry-run', '--workspaces', '--loglevel=warn'], { cwd: copy, encoding: 'utf8' });
+  const output = `${publish.stdout}${publish.stderr}`;
+  for (const { manifest } of published) {
+    const line = `+ ${manifest.name}@${expected}`;
+    checks.push({ name: `npm publish --dry-run ${manifest.name}`, ok: publish.status === 0 && output.includes(line), detail: output.includes(line) ? `${line} (exit ${publish.status})` : output.trim().split('\n').slice(-3).join(' / ').slice(-300) });
   }
   return checks;
 }
