@@ -25,7 +25,9 @@ describe('the public names in docs/architecture.md', () => {
   it('lists every entry point of every package.json "exports" map', () => {
     const entries = ['backends', 'bench', 'core', 'distributed', 'grafting', 'linalg', 'shampoo', 'testing', 'tfjs'].flatMap((dir) => {
       const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
-      return Object.keys(manifest.exports).map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.replace('./', '')}`));
+      // Code entry points are the keys with conditions (types, import); './package.json' and './wasm/*' are files.
+      const code = Object.keys(manifest.exports).filter((key) => typeof manifest.exports[key] === 'object');
+      return code.map((key) => (key === '.' ? manifest.name : `${manifest.name}/${key.replace('./', '')}`));
     });
     expect([...listed.keys()].sort()).toEqual(entries.sort());
   });

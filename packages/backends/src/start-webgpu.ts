@@ -4,6 +4,10 @@
  * `create([])` as navigator.gpu and its GPU* globals before @tensorflow/tfjs-backend-webgpu
  * is imported (the backend registers itself only if navigator.gpu exists then).
  *
+ * @tensorflow/tfjs-backend-webgpu is an optional peer dependency: it is imported here only
+ * by a specifier bundlers do not follow (see loadWebGPUBackendModule), so a browser app that
+ * wants webgpu imports it itself, next to @shampoo-ts/backends.
+ *
  * Reads are asynchronous: `dataSync` fails in Node (tfjs reads back through an
  * OffscreenCanvas) and stalls the queue in browsers, hence cheapSyncReadback = false
  * and the device-float32 root executor.
@@ -69,6 +73,26 @@ function describeAdapter(info: Partial<AdapterInfo> | undefined): AdapterInfo {
   return { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', device: info?.device ?? '', description: info?.description ?? '' };
 }
 
+/** The part of @tensorflow/tfjs-backend-webgpu used here. */
+interface WebGPUBackendModule {
+  WebGPUBackend: new (device: GPUDevice, adapterInfo?: unknown) => tf.KernelBackend;
+}
+
+/**
+ * Imports the optional peer @tensorflow/tfjs-backend-webgpu by a specifier bundlers do not
+ * follow, so an app bundles @shampoo-ts/backends without it installed. Node resolves it
+ * when installed; a bundled browser app imports it itself (`import
+ * '@tensorflow/tfjs-backend-webgpu'`, which registers the backend), so this is not reached.
+ */
+async function loadWebGPUBackendModule(): Promise<WebGPUBackendModule> {
+  const loaded = await importOptional<WebGPUBackendModule>('@tensorflow/tfjs-backend-webgpu');
+  if (loaded.ok) return loaded.module;
+  const where = isNode()
+    ? 'install it with `npm install @tensorflow/tfjs-backend-webgpu` (an optional peer dependency)'
+    : "install it (`npm install @tensorflow/tfjs-backend-webgpu`, an optional peer dependency) and add `import '@tensorflow/tfjs-backend-webgpu'` to the app's entry so the bundler includes it";
+  throw new Error(`useBackend('webgpu'): the tfjs webgpu backend is not loaded (${loaded.reason}); ${where}`);
+}
+
 /** Finds an adapter (with a diagnosis when there is none), then registers and activates tfjs's webgpu backend. */
 export async function startWebGPU(options: WebGPUOptions = {}): Promise<BackendInfo> {
   let gpu: GpuLike | undefined;
@@ -89,9 +113,10 @@ export async function startWebGPU(options: WebGPUOptions = {}): Promise<BackendI
   if (options.allowSoftware === false && isSoftwareAdapter(adapter.info ?? {}, adapter.isFallbackAdapter === true)) {
     throw new Error(`useBackend('webgpu'): the only adapter is a software one (${describeAdapter(adapter.info).architecture || describeAdapter(adapter.info).description}); pass allowSoftware: true to use it anyway`);
   }
-  const backendModule = await import('@tensorflow/tfjs-backend-webgpu');
   if (tf.findBackendFactory('webgpu') == null) {
-    // The backend module was first imported before navigator.gpu existed; register it now.
+    // Not registered yet: the module is not loaded, or it was first imported before
+    // navigator.gpu existed (it registers itself only then). Load it and register it now.
+    const backendModule = await loadWebGPUBackendModule();
     tf.registerBackend('webgpu', async () => {
       const a = await (gpu as unknown as GPU).requestAdapter({ powerPreference: 'high-performance' });
       if (a == null) throw new Error('webgpu adapter disappeared');

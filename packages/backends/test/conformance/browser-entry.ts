@@ -3,6 +3,8 @@
  * Exposes window.conformance.{start, run}; the Node test drives it through playwright.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// webgpu is an optional peer that @shampoo-ts/backends does not bundle: the app imports it.
+import '@tensorflow/tfjs-backend-webgpu';
 import { useBackend, type BackendRequest } from '@shampoo-ts/backends';
 import { CONFORMANCE_OPTIMIZERS } from './optimizers.js';
 import { runConformanceCase } from './harness.js';

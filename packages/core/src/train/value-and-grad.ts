@@ -3,7 +3,8 @@
  *   valueAndGrad(L, p) = { loss: L(p), grads: dL/dp }   (grads has the structure of p)
  *
  * Built on tfjs's tape (`tf.engine().gradients`, as `tf.valueAndGrads`), so it needs the
- * gradient kernels that `@tensorflow/tfjs` registers: import it once in the application.
+ * gradient kernels that `@tensorflow/tfjs` registers: import it once in the application
+ * (without them the error says so: missing-gradient.ts).
  * Differences from `tf.valueAndGrads`: a parameter the loss does not use gets a zero
  * gradient (not an error), and a loss function that throws or returns a non-scalar leaks
  * no tensor (tfjs leaks the tape's saved tensors when the function throws inside it).
@@ -11,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { leaves, unflatten, type TensorTree } from '../tree.js';
+import { explainMissingGradient } from './missing-gradient.js';
 
 /** `{ loss: L(p), grads: dL/dp }` for `L = loss` at `p = params` (see the file comment). */
 export function valueAndGrad<P extends TensorTree>(loss: (params: P) => tf.Scalar, params: P): { loss: tf.Scalar; grads: P } {
@@ -33,7 +35,13 @@ export function valueAndGrad<P extends TensorTree>(loss: (params: P) => tf.Scala
     }
     return tf.scalar(0);
   };
-  const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
+  let result: { value: tf.Tensor; grads: tf.Tensor[] };
+  try {
+    result = tf.engine().gradients(f, xs, undefined, true);
+  } catch (e) {
+    throw explainMissingGradient(e);
+  }
+  const { value, grads } = result;
   if (problem !== undefined) {
     value.dispose();
     tf.dispose(grads);

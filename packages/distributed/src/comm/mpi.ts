@@ -62,7 +62,7 @@ const OWNER = 'mpiCommunicator';
 export function mpiUnavailableReason(): string | undefined {
   if (binding) return undefined;
   if (!existsSync(MPI_ADDON_PATH)) {
-    return `the MPI binding ${MPI_ADDON_PATH} is not built (it builds with the package when mpicc is present: install Open MPI with bash .ci/install-mpi.sh, then npm run build)`;
+    return `the MPI binding ${MPI_ADDON_PATH} is not built (the npm package ships its source, not a binary built for another machine). Install Open MPI (Debian: apt-get install -y openmpi-bin libopenmpi-dev) and node-addon-api, then run node ${fileURLToPath(new URL('../../scripts/build-mpi-addon.mjs', import.meta.url))}; in the repository: bash .ci/install-mpi.sh, then npm run build`;
   }
   try {
     loadBinding();
