@@ -8,6 +8,9 @@
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
+// The webgpu backend registers itself on import; @shampoo-ts/backends does not import it in a
+// way bundlers follow (so that it bundles without the optional package), so the page does.
+import '@tensorflow/tfjs-backend-webgpu';
 import { useBackend, type BackendInfo } from '@shampoo-ts/backends';
 import type { ShampooStats } from '@shampoo-ts/shampoo';
 import { contourPlot, linePlot, type Series } from './plot.js';
