@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Which tfjs kernels one Shampoo update launches, by name (tf.profile of one update step on a
- * fixed gradient, non-root step after the first root step), against AdamW's count: the step
+ * fixed gradient, non-root step after the first root step) and its synchronous reads
+ * (backend.readSync), against AdamW's kernel count: the step
  * suite's Shampoo settings (Adam grafting, decoupled wd 1e-4, packing) on the MLP
  * 784-512-512-10 or the demo convnet (the step suite's models), per block size.
  * Usage (build first): node packages/bench/scripts/kernel-names.mjs [--backend wasm] [--model mlp|convnet] [--blocks 1024,512,256,128,64]
@@ -41,7 +42,16 @@ for (const block of flag('blocks', '1024,512,256,128,64').split(',').map(Number)
   const before = tf.memory().numTensors;
   advance();
   const after = tf.memory().numTensors;
+  // Synchronous reads of one update (wasm: copies out of its heap, e.g. unstacking a group's stack).
+  const backend = tf.backend();
+  const readSync = backend.readSync;
+  let reads = 0;
+  backend.readSync = function (...args) {
+    reads++;
+    return readSync.apply(this, args);
+  };
   const info = await tf.profile(advance);
+  backend.readSync = readSync;
   const count = info.kernels.length;
   const byName = new Map();
   for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + 1);
@@ -51,6 +61,6 @@ for (const block of flag('blocks', '1024,512,256,128,64').split(',').map(Number)
   adv();
   const adamK = (await tf.profile(adv)).kernels.length; // (tf.profile reuses its result object: count read above)
   const list = [...byName].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(', ');
-  console.log(`${model} block ${block}: ${count} kernels (AdamW ${adamK}, ${(count / adamK).toFixed(2)}x); tensors across one more update ${before} -> ${after}\n  ${list}`);
+  console.log(`${model} block ${block}: ${count} kernels (AdamW ${adamK}, ${(count / adamK).toFixed(2)}x); synchronous reads ${reads}; tensors across one more update ${before} -> ${after}\n  ${list}`);
   disposeTree([state, as, g]);
 }
