@@ -14,6 +14,7 @@ export { checkTransform } from './combinators/check-transform.js';
 
 // State trees: leaves, copies, tensors, tidy updates.
 export { isStateLeaf, cloneState, mapTensorsIn, tensorsIn, ownTensors, tidyState } from './state-tree.js';
+export { shareTensor } from './share-tensor.js';
 export { stateSkeleton, selectState, mergeState, extendState, type StateSkeleton } from './state-subset.js';
 export { resolveLeafSpec, subTree, type LeafSpec } from './combinators/leaf-labels.js';
 export { joinPath, walkTree, isTreeContainer } from './tree.js';

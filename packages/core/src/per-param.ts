@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { leavesWithPaths, pathLabel, treeMap, type TensorTree } from './tree.js';
 import { checkGradients } from './check-gradients.js';
+import { shareTensor } from './share-tensor.js';
 
 /** A record of per-parameter values keyed by leaf path (`'dense1/kernel'`). */
 export type PerParam<T = tf.Tensor> = { readonly [path: string]: T };
@@ -56,7 +57,7 @@ export function checkPerParam(owner: string, field: string, updates: TensorTree,
  * `path`, `fn(g, s, path)` receives the state tensors `s[k] = state[k][path]` and returns
  * the outgoing update and the new state tensors. Checks every field first (names the bad
  * path) and that every update is a live float32 tensor (checkGradients). Any returned tensor that is an input or is returned twice is replaced by its
- * `tf.clone`, so every returned tensor object is distinct and new: the caller can dispose
+ * shareTensor (tf.clone without a kernel), so every returned tensor object is distinct and new: the caller can dispose
  * the inputs, the updates and the state independently (the ownership rule).
  */
 export function mapWithState<K extends string>(
@@ -75,7 +76,7 @@ export function mapWithState<K extends string>(
     const inputs = new Set<tf.Tensor>([g, ...fields.map((f) => s[f])]);
     const taken = new Set<tf.Tensor>();
     const own = (t: tf.Tensor): tf.Tensor => {
-      const fresh = inputs.has(t) || taken.has(t) ? tf.clone(t) : t;
+      const fresh = inputs.has(t) || taken.has(t) ? shareTensor(t) : t;
       taken.add(t);
       return fresh;
     };

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StateValue } from './transform.js';
 import { isTensor, leavesWithPaths } from './tree.js';
+import { shareTensor } from './share-tensor.js';
 
 /** Every tensor in a state or tree (tree.ts, on the one tree walker); re-exported where it used to live. */
 export { tensorsIn } from './tree.js';
@@ -25,13 +26,13 @@ export function stateLeavesWithPaths(state: unknown): Array<[string, StateLeaf]>
 }
 
 /**
- * A copy of `state` in which every tensor is replaced by `tf.clone` of it (which shares
- * memory and only adds a reference) and every container is new. Disposing either copy
+ * A copy of `state` in which every tensor is replaced by a new handle on its data
+ * (share-tensor.ts: tf.clone without a kernel or a copy) and every container is new. Disposing either copy
  * leaves the other intact: this is how a transform returns an "unchanged" state while
  * keeping the ownership rule.
  */
 export function cloneState<S>(state: S): S {
-  return mapTensorsIn(state, (t) => tf.clone(t));
+  return mapTensorsIn(state, (t) => shareTensor(t));
 }
 
 /** A copy of `x` with every tensor t replaced by f(t), in traversal order; arrays and plain objects are new. */
@@ -51,14 +52,15 @@ export function mapTensorsIn<T>(x: T, f: (t: tf.Tensor) => tf.Tensor): T {
 
 /**
  * The ownership rule for a transform's result: every tensor of `x` that is one of
- * `inputs` (or already appeared earlier in `x`) is replaced by its `tf.clone`, so every
+ * `inputs` (or already appeared earlier in `x`) is replaced by a new handle on its data
+ * (shareTensor: tf.clone without a kernel), so every
  * tensor object in the result is distinct and not an input. Arrays and plain objects are
  * copied; other values are kept.
  */
 export function ownTensors<T>(x: T, inputs: Iterable<tf.Tensor>): T {
   const taken = new Set<tf.Tensor>(inputs);
   return mapTensorsIn(x, (t) => {
-    if (taken.has(t)) return tf.clone(t);
+    if (taken.has(t)) return shareTensor(t);
     taken.add(t);
     return t;
   });

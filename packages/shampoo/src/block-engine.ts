@@ -28,6 +28,7 @@
  * part of each block's state (in-flight-roots.ts), so a checkpoint resumes bit for bit.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { shareTensor } from '@shampoo-ts/core/authoring';
 import type { StateValue } from '@shampoo-ts/core';
 import { invalidParameter } from './validate.js';
 import { blockLayout, splitBlocks, type BlockLayout } from './blocking/layout.js';
@@ -356,8 +357,8 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
       let plan = plans.get(key);
       if (!plan) plans.set(key, (plan = leafPlan(layouts, groups)));
       // Each leaf flattened once for the gathers of all its groups.
-      const grads = leaves.map((x) => tf.reshape(x.grad, [-1]));
-      const params = needsParams ? leaves.map((x) => tf.reshape(x.param!, [-1])) : null;
+      const grads = leaves.map((x) => shareTensor(x.grad, [-1]));
+      const params = needsParams ? leaves.map((x) => shareTensor(x.param!, [-1])) : null;
       const runs = groups.map((group, g) => ({
         group,
         inputs: groupInputs(gatherGroup(plan!, g, group.shape, grads), params ? gatherGroup(plan!, g, group.shape, params) : null, l2, null),

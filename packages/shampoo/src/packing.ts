@@ -16,6 +16,7 @@
  * (packages/bench/scripts/profile-step.mjs measures the whole step).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { shareTensor } from '@shampoo-ts/core/authoring';
 
 /** Number of stored entries of a packed n x n symmetric matrix. */
 export function packedLength(n: number): number {
@@ -66,17 +67,17 @@ function indexTensor(kind: 'pack' | 'unpack', n: number, count = 1): tf.Tensor {
 
 /** Upper triangle of a symmetric n x n tensor as a 1-D tensor of n(n+1)/2 entries. */
 export function packSymmetricTensor(full: tf.Tensor, n: number): tf.Tensor {
-  return tf.tidy(() => tf.gatherND(tf.reshape(full, [n * n]), indexTensor('pack', n)));
+  return tf.tidy(() => tf.gatherND(shareTensor(full, [n * n]), indexTensor('pack', n)));
 }
 
 /** The n x n symmetric matrix of a packed upper triangle. */
 export function unpackSymmetricTensor(packed: tf.Tensor, n: number): tf.Tensor {
-  return tf.tidy(() => tf.reshape(tf.gatherND(tf.reshape(packed, [-1]), indexTensor('unpack', n)), [n, n]));
+  return tf.tidy(() => shareTensor(tf.gatherND(shareTensor(packed, [-1]), indexTensor('unpack', n)), [n, n]));
 }
 
 /** packSymmetricTensor of every matrix of a [B, n, n] stack: [B, n(n+1)/2], one gatherND. */
 export function packSymmetricBatch(full: tf.Tensor, n: number): tf.Tensor {
   const count = full.shape[0];
-  if (count === 1) return tf.tidy(() => tf.reshape(packSymmetricTensor(full, n), [1, packedLength(n)]));
-  return tf.tidy(() => tf.gatherND(tf.reshape(full, [-1]), indexTensor('pack', n, count)));
+  if (count === 1) return tf.tidy(() => shareTensor(packSymmetricTensor(full, n), [1, packedLength(n)]));
+  return tf.tidy(() => tf.gatherND(shareTensor(full, [-1]), indexTensor('pack', n, count)));
 }

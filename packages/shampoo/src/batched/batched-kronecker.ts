@@ -9,7 +9,7 @@
  * to float32 rounding (on the cpu backend, bit for bit).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { tidyState } from '@shampoo-ts/core/authoring';
+import { shareTensor, tidyState } from '@shampoo-ts/core/authoring';
 
 /** True for the block orders batchedContractSymmetric handles without batchedContractEveryDim (1 and 2). */
 function batchableOrder(order: number): boolean {
@@ -26,13 +26,13 @@ function checkOrder(what: string, g: tf.Tensor, count: number): void {
 function batchedModeGram(g: tf.Tensor, dim: number): tf.Tensor {
   const [b, ...shape] = g.shape;
   const d = shape[dim];
-  if (shape.length === 1) return tf.matMul(tf.reshape(g, [b, d, 1]), tf.reshape(g, [b, 1, d]));
+  if (shape.length === 1) return tf.matMul(shareTensor(g, [b, d, 1]), shareTensor(g, [b, 1, d]));
   if (dim === shape.length - 1) {
-    const u = tf.reshape(g, [b, -1, d]) as tf.Tensor3D;
+    const u = shareTensor(g, [b, -1, d]) as tf.Tensor3D;
     return tf.matMul(tf.transpose(u, [0, 2, 1]), u);
   }
   const moved = dim === 0 ? g : tf.transpose(g, [0, dim + 1, ...shape.map((_, j) => j + 1).filter((j) => j !== dim + 1)]);
-  const u = tf.reshape(moved, [b, d, -1]) as tf.Tensor3D;
+  const u = shareTensor(moved, [b, d, -1]) as tf.Tensor3D;
   return tf.matMul(u, tf.transpose(u, [0, 2, 1]));
 }
 
@@ -65,7 +65,7 @@ export function batchedContractSymmetric(g: tf.Tensor, xs: readonly (tf.Tensor |
       const x = xs[0];
       if (x === null) return tf.clone(g);
       const n = g.shape[1] as number;
-      return tf.reshape(tf.matMul(tf.reshape(g, [b, 1, n]), x as tf.Tensor3D), [b, n]);
+      return shareTensor(tf.matMul(shareTensor(g, [b, 1, n]), x as tf.Tensor3D), [b, n]);
     }
     const [left, right] = xs;
     let out = g as tf.Tensor3D;
@@ -91,7 +91,7 @@ export function batchedMatrixOperator(x: tf.Tensor, transpose = false): BatchedD
 export function batchedEigenOperator(q: tf.Tensor, p: tf.Tensor): BatchedDimOperator {
   const m = q as tf.Tensor3D;
   const [b, d] = p.shape as [number, number];
-  return (u) => tf.matMul(tf.mul(tf.matMul(tf.transpose(u, [0, 2, 1]), m), tf.reshape(p, [b, 1, d])), tf.transpose(m, [0, 2, 1]));
+  return (u) => tf.matMul(tf.mul(tf.matMul(tf.transpose(u, [0, 2, 1]), m), shareTensor(p, [b, 1, d])), tf.transpose(m, [0, 2, 1]));
 }
 
 /**
@@ -107,10 +107,10 @@ export function batchedContractEveryDim(g: tf.Tensor, ops: readonly BatchedDimOp
   return tf.tidy(() => {
     let cur: tf.Tensor = g;
     for (let i = 0; i < shape.length; i++) {
-      const u = tf.reshape(cur, [b, shape[i], -1]) as tf.Tensor3D;
+      const u = shareTensor(cur, [b, shape[i], -1]) as tf.Tensor3D;
       const op = ops[i];
       cur = op === null ? tf.transpose(u, [0, 2, 1]) : op(u);
     }
-    return tf.reshape(cur, g.shape);
+    return shareTensor(cur, g.shape);
   });
 }

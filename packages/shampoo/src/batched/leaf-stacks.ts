@@ -11,7 +11,7 @@
  * and kept on the host; the index tensors are made per call and disposed with it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { tidyState } from '@shampoo-ts/core/authoring';
+import { shareTensor, tidyState } from '@shampoo-ts/core/authoring';
 import { blockFlatIndices, type BlockLayout } from '../blocking/layout.js';
 import type { BlockGroup } from './block-groups.js';
 
@@ -68,7 +68,7 @@ export function gatherGroup(plan: LeafPlan, g: number, shape: readonly number[],
 /** Every leaf from the groups' [B_g, ...] outputs (null for a leaf without blocks). */
 export function assembleLeaves(plan: LeafPlan, outputs: readonly tf.Tensor[], layouts: readonly BlockLayout[]): (tf.Tensor | null)[] {
   return tidyState(() => {
-    const flat = outputs.map((o) => tf.reshape(o, [-1]));
+    const flat = outputs.map((o) => shareTensor(o, [-1]));
     const all = flat.length === 1 ? flat[0] : tf.concat(flat);
     return plan.assembly.map((a, leaf) => (a === null ? null : tf.gatherND(all, tf.tensor(a, [...layouts[leaf].shape, 1], 'int32'))));
   });

@@ -1,8 +1,9 @@
 /**
  * Stacking the tensors of a group of blocks into one [B, ...] tensor and back:
  *   stackBlocks([X_0, ..., X_{B-1}])[b] = X_b,   unstackBlocks(S)[b] = S[b].
- * Both are copies (no arithmetic). One block is a reshape (a view) either way; more go
- * through one Pack kernel, and back through one Unpack kernel, except on wasm.
+ * Both are copies (no arithmetic). One block is a view either way (core's shareTensor: no
+ * kernel on cpu, wasm and webgpu); more go through one Pack kernel, and back through one
+ * Unpack kernel, except on wasm.
  *
  * Why not Unpack on wasm: tfjs-backend-wasm 4.22's Unpack runs one Slice per output, and
  * each Slice copies its WHOLE input out of the WebAssembly heap (a readSync), so unstacking
@@ -14,17 +15,18 @@
  * new tensor: two copies of the stack in all, and no kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { shareTensor } from '@shampoo-ts/core/authoring';
 
 /** [B, ...shape] from B tensors of one shape. */
 export function stackBlocks(xs: readonly tf.Tensor[]): tf.Tensor {
-  if (xs.length === 1) return tf.expandDims(xs[0], 0);
+  if (xs.length === 1) return shareTensor(xs[0], [1, ...xs[0].shape]);
   return tf.stack([...xs]);
 }
 
 /** The B tensors of a [B, ...shape] stack. */
 export function unstackBlocks(x: tf.Tensor): tf.Tensor[] {
   const shape = x.shape.slice(1);
-  if (x.shape[0] === 1) return [tf.reshape(x, shape)];
+  if (x.shape[0] === 1) return [shareTensor(x, shape)];
   if (tf.getBackend() !== 'wasm') return tf.unstack(x);
   const data = x.dataSync();
   const size = shape.reduce((p, n) => p * n, 1);
