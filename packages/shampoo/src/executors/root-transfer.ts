@@ -69,6 +69,7 @@ export function uploadRootOutcomes(outcomes: readonly RootOutcome[], sizes: Read
       status: o.status,
       ...(o.message === undefined ? {} : { message: o.message }),
       ...(o.warning === undefined ? {} : { warning: o.warning }),
+      ...(o.notice === undefined ? {} : { notice: o.notice }),
       ...(o.root ? { root: up(o.root, [n, n]) } : {}),
       ...(o.values ? { values: up(o.values, [n]) } : {}),
       ...(o.vectors ? { vectors: up(o.vectors, [n, n]) } : {}),
