@@ -105,7 +105,7 @@ export interface ShampooAlgorithmOptions {
    * c of the float32 damping floor: roots damp with max(epsilon, c 2^-23 ||A||_F), so that
    * float32 device roots agree with float64 host roots on rank-deficient factors
    * (damping-floor.ts, docs/backends.md#root-precision). Finite, >= 0; 0 turns it off (the
-   * reference's behaviour). Default 256.
+   * reference's behaviour). Default 1024 (DAMPING_FLOOR_FACTOR).
    */
   dampingFloor?: number;
   weightDecay?: number;

@@ -22,7 +22,7 @@
  */
 
 /** The default c of the floor c 2^-23 ||A||_F (the option `dampingFloor`; see the module comment). */
-export const DAMPING_FLOOR_FACTOR = 256;
+export const DAMPING_FLOOR_FACTOR = 1024;
 
 /** The floor c 2^-23 ||A||_F for a factor of Frobenius norm `norm` (0 for c = 0 or a norm that is not finite). */
 export function dampingFloor(c: number, norm: number): number {
