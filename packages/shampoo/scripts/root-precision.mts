@@ -15,32 +15,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyUpdates, chain, clipByGlobalNorm, disposeTree } from '@shampoo-ts/core';
 import { adamGrafting } from '@shampoo-ts/grafting';
-import { deviceRootExecutor, hostRootExecutor, shampoo, type RootExecutor, type RootExecutorChoice, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, shampoo, type RootExecutorChoice, type RootTaskSpec } from '@shampoo-ts/shampoo';
 import { seededRandom } from '@shampoo-ts/testing';
+import { lowRankFactor, relativeToLargest, rootBy } from '../test/helpers.js';
 
 tf.env().set('IS_TEST', true); // no 'install the node backend' banner
 await tf.setBackend('cpu');
-
-/** sum_k s_k g_k g_k^T, s_k from 1 down to 1/cond, stored in float32. */
-function factor(n: number, rank: number, cond: number, rng: ReturnType<typeof seededRandom>): Float32Array {
-  const f = new Float64Array(n * n);
-  for (let k = 0; k < rank; k++) {
-    const s = rank === 1 ? 1 : cond ** (-k / (rank - 1));
-    const g = Array.from({ length: n }, () => rng.gaussian());
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[i * n + j] += s * g[i] * g[j];
-  }
-  return Float32Array.from(f);
-}
-
-function root(ex: RootExecutor, f: Float32Array, spec: RootTaskSpec): Float32Array {
-  const t = tf.tensor2d(f, [spec.n, spec.n]);
-  const previous = tf.eye(spec.n);
-  ex.submit(1, [{ spec, factor: t, previous }]);
-  const [r] = ex.collect(1);
-  const out = Float32Array.from(r.root!.dataSync());
-  tf.dispose([t, previous, r.root!]);
-  return out;
-}
 
 function rootGap(c: number): number {
   const rng = seededRandom(11);
@@ -48,20 +28,12 @@ function rootGap(c: number): number {
   for (let t = 0; t < 60; t++) {
     const n = 2 + Math.floor(rng.uniform() * 30);
     const rank = 1 + Math.floor(rng.uniform() * n);
-    const f = factor(n, rank, 10 ** (rng.uniform() * 8), rng);
+    const f = lowRankFactor(n, rank, 10 ** (rng.uniform() * 8), rng);
     const spec: RootTaskSpec = {
       key: 'w#0/0', kind: 'inverse-root', n, packed: false, biasCorrection: 1, traceScalingExponent: 0, exponent: [0.5, 0.25][t % 2],
       epsilon: 1e-12, rankDeficiency: 'perturbation', method: 'eigen', qrSteps: 1, tolerance: 0, ...(c > 0 ? { dampingFloor: c } : {}),
     };
-    const h = root(hostRootExecutor(), f, spec);
-    const d = root(deviceRootExecutor(), f, spec);
-    let scale = 0;
-    let gap = 0;
-    for (let i = 0; i < h.length; i++) {
-      scale = Math.max(scale, Math.abs(h[i]));
-      gap = Math.max(gap, Math.abs(h[i] - d[i]));
-    }
-    worst = Math.max(worst, gap / scale);
+    worst = Math.max(worst, relativeToLargest(rootBy(deviceRootExecutor(), spec, f).root, rootBy(hostRootExecutor(), spec, f).root));
   }
   return worst;
 }

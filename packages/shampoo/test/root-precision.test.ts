@@ -10,43 +10,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { applyUpdates, disposeTree } from '@shampoo-ts/core';
-import { deviceRootExecutor, hostRootExecutor, scaleByShampoo, type RootExecutor, type RootTaskSpec } from '@shampoo-ts/shampoo';
+import { deviceRootExecutor, hostRootExecutor, scaleByShampoo, type RootTaskSpec } from '@shampoo-ts/shampoo';
 import { seededRandom } from '@shampoo-ts/testing';
-import { inverseRootSpec } from './helpers.js';
+import { inverseRootSpec, lowRankFactor as lowRankFrom, relativeToLargest as relativeGap, rootBy } from './helpers.js';
 
-/** A float32 factor sum_k s_k g_k g_k^T of `rank` Gaussian outer products, s_k log-spaced from 1 to 1/cond. */
-function lowRankFactor(n: number, rank: number, cond: number, seed: number): Float32Array {
-  const rng = seededRandom(seed);
-  const f = new Float64Array(n * n);
-  for (let k = 0; k < rank; k++) {
-    const s = rank === 1 ? 1 : cond ** (-k / (rank - 1));
-    const g = Array.from({ length: n }, () => rng.gaussian());
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[i * n + j] += s * g[i] * g[j];
-  }
-  return Float32Array.from(f);
-}
-
-/** The root (or, for a status-only result, null) one executor computes for `factor`, and its notice. */
-function rootBy(executor: RootExecutor, spec: RootTaskSpec, factor: Float32Array): { root: Float32Array; notice?: string } {
-  const f = tf.tensor2d(factor, [spec.n, spec.n]);
-  const previous = tf.eye(spec.n);
-  executor.submit(1, [{ spec, factor: f, previous }]);
-  const [r] = executor.collect(1);
-  const root = Float32Array.from(r.root!.dataSync());
-  tf.dispose([f, previous, r.root!]);
-  return { root, ...(r.notice === undefined ? {} : { notice: r.notice }) };
-}
-
-/** max|X_device - X_host| / max|X_host|. */
-function relativeGap(device: Float32Array, host: Float32Array): number {
-  let scale = 0;
-  let gap = 0;
-  for (let i = 0; i < host.length; i++) {
-    scale = Math.max(scale, Math.abs(host[i]));
-    gap = Math.max(gap, Math.abs(device[i] - host[i]));
-  }
-  return gap / scale;
-}
+/** lowRankFactor with its own generator seeded by `seed`. */
+const lowRankFactor = (n: number, rank: number, cond: number, seed: number) => lowRankFrom(n, rank, cond, seededRandom(seed));
 
 const arbFactor = fc.record({
   n: fc.integer({ min: 2, max: 24 }),
