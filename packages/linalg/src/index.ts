@@ -21,6 +21,7 @@ export { newtonSchulz, MUON_COEFFICIENTS, type NewtonSchulzOptions } from './new
 export { polarFactor } from './polarFactor.js';
 export { packSymmetric, unpackSymmetric, packedLength } from './packing.js';
 export { traceScale } from './traceScale.js';
+export { frobeniusNorm } from './matrixBasics.js';
 export { matmul } from './matmul.js';
 export { symmetricRankKUpdate, type RankKUpdateOptions } from './rankK.js';
 export { DEFAULT_SYMMETRY_TOLERANCE } from './check.js';

@@ -4,6 +4,7 @@
  * the value and the allowed range ("scaleByShampoo: betas[1] = 1.5 is not allowed;
  * allowed: a number in [0, 1]").
  */
+import { DAMPING_FLOOR_FACTOR } from './damping-floor.js';
 import { type ScalarOrSchedule } from '@shampoo-ts/core';
 import { checkBoolean, checkKnownOptions } from '@shampoo-ts/core/authoring';
 import { directionLearningRate } from './learning-rate.js';
@@ -101,6 +102,13 @@ export interface ShampooAlgorithmOptions {
   /** -1 means beta1. Default -1. */
   beta3?: number;
   epsilon?: number;
+  /**
+   * c of the float32 damping floor: roots damp with max(epsilon, c 2^-23 ||A||_F), so that
+   * float32 device roots agree with float64 host roots on rank-deficient factors
+   * (damping-floor.ts, docs/backends.md#root-precision). Finite, >= 0; 0 turns it off (the
+   * reference's behaviour). Default 1024 (DAMPING_FLOOR_FACTOR).
+   */
+  dampingFloor?: number;
   weightDecay?: number;
   weightDecayType?: WeightDecayType;
   maxPreconditionerDim?: number;
@@ -169,6 +177,8 @@ export interface ShampooConfig {
   readonly beta2: number;
   readonly beta3: number;
   readonly epsilon: number;
+  /** c of the damping floor max(epsilon, c 2^-23 ||A||_F); 0 = off. */
+  readonly dampingFloor: number;
   readonly weightDecay: number;
   readonly weightDecayType: WeightDecayType;
   readonly maxPreconditionerDim: number;
@@ -191,7 +201,7 @@ export interface ShampooConfig {
 const OWNER = 'scaleByShampoo';
 /** Every top-level option of ShampooOptions. */
 export const SHAMPOO_OPTION_NAMES: readonly string[] = [
-  'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
+  'lr', 'peakLr', 'betas', 'beta3', 'epsilon', 'dampingFloor', 'weightDecay', 'weightDecayType', 'maxPreconditionerDim',
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
@@ -265,6 +275,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   const epsilon = pseudo
     ? num('epsilon', options.epsilon ?? 0, (x) => x === 0, "exactly 0 with rankDeficiency 'pseudo-inverse'")
     : num('epsilon', options.epsilon ?? 1e-12, (x) => x > 0 && finite(x), "a finite number > 0 (exactly 0 only with rankDeficiency 'pseudo-inverse')");
+  const dampingFloor = num('dampingFloor', options.dampingFloor ?? DAMPING_FLOOR_FACTOR, (x) => x >= 0 && finite(x), 'a finite number >= 0 (0 turns the floor off)');
   const weightDecay = num('weightDecay', options.weightDecay ?? 0, (x) => x >= 0 && finite(x), 'a finite number >= 0');
   const weightDecayType = options.weightDecayType ?? 'decoupled';
   if (!['l2', 'decoupled', 'corrected', 'independent'].includes(weightDecayType)) {
@@ -324,7 +335,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   if (options.rootExecutor !== undefined) checkRootExecutorChoice(OWNER, options.rootExecutor);
   for (const message of descent.warnings) warnOnce(options.onWarning ?? consoleWarning, message);
   return {
-    lr, peakLr, beta1, beta2, beta3, epsilon, weightDecay, weightDecayType, maxPreconditionerDim,
+    lr, peakLr, beta1, beta2, beta3, epsilon, dampingFloor, weightDecay, weightDecayType, maxPreconditionerDim,
     targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, useBiasCorrection,
     grafting, momentum, iterateAveraging, preconditioner, useSymmetricPacking,
     traceScalingExponent: useTraceScaling ? traceExp : 0,

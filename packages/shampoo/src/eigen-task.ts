@@ -8,12 +8,14 @@
  *   'eigen-qr': qrSteps warm-started QR steps on A + eps I from the previous Q, stopping
  *               early under the same criterion (linalg qrIterationEigenbasis; sorted
  *               ascending), lambda = diag(Q^T A Q).
- * Then the eigenvalues are made usable: perturbation, lambda <- lambda - min(lambda_min, 0) + eps
+ * Then the eigenvalues are made usable: perturbation, lambda <- lambda - min(lambda_min, 0) + eps_eff
  * (the reference's rule: the same as perturbing before the computation, A + eps I, and
- * shifting when its smallest eigenvalue is below eps); pseudo-inverse: lambda is kept
- * as computed (the variant maps lambda <= its rank cutoff to 0).
+ * shifting when its smallest eigenvalue is below eps), eps_eff = max(eps, c 2^-23 ||A||_F) the
+ * float32 floor of damping-floor.ts (the outcome's `notice` says when it won); pseudo-inverse:
+ * lambda is kept as computed (the variant maps lambda <= its rank cutoff to 0).
  */
-import { basisFit, qrIterationEigenbasis, symmetricEigen } from '@shampoo-ts/linalg';
+import { basisFit, frobeniusNorm, qrIterationEigenbasis, symmetricEigen } from '@shampoo-ts/linalg';
+import { dampingFloorNotice, effectiveEpsilon } from './damping-floor.js';
 import type { RootOutcome, RootTask } from './root-task.js';
 
 function allFinite(a: Float64Array): boolean {
@@ -65,9 +67,11 @@ export function eigenOutcome(task: RootTask, a: Float64Array): RootOutcome {
       vectors = e.vectors;
     }
   }
-  const values = usableEigenvalues(raw, eps, task.rankDeficiency);
+  const damping = task.rankDeficiency === 'pseudo-inverse' ? 0 : effectiveEpsilon(eps, task.dampingFloor, frobeniusNorm(a));
+  const values = usableEigenvalues(raw, damping, task.rankDeficiency);
   if (!allFinite(values) || !allFinite(vectors)) {
     return { key, status: 'non-finite-root', message: `the ${task.kind === 'eigen-qr' ? 'QR eigenbasis' : 'eigendecomposition'} of '${key}' contains NaN or Inf` };
   }
-  return { key, status: 'ok', values, vectors, ...(residual === undefined ? {} : { residual }) };
+  const notice = damping > eps ? { notice: dampingFloorNotice(eps, task.dampingFloor ?? 0) } : {};
+  return { key, status: 'ok', values, vectors, ...(residual === undefined ? {} : { residual }), ...notice };
 }

@@ -3,12 +3,13 @@
  * - 'non-finite-factor' / 'non-finite-root': throw at once (a NaN or Inf got in);
  * - 'failed': warn, keep the previous root; the block's counter of consecutive failing
  *   root steps goes up by one, and past the tolerance the step throws;
- * - 'ok': accepted (with a warning when it carries one); a root step with no failure resets
+ * - 'ok': accepted (with a warning when it carries one, and its `notice` once per optimizer); a root step with no failure resets
  *   the counter to 0;
  * - 'unchecked' (device executor): accepted as is, the counter is left alone; its status
  *   comes with a later step's result as `earlier` (or alone, without tensors), and counts then.
  */
 import type { RootResult } from './executors/root-executor.js';
+import { warnOnce } from './warnings.js';
 
 /** Results keyed `<block key>/<dim>`, grouped by block key and dim. */
 export function groupRootResults(results: readonly RootResult[]): Map<string, Map<number, RootResult>> {
@@ -71,6 +72,7 @@ export function acceptRootResults(
           counts.warnings++;
           warn(`${owner}: at step ${step} for block '${blockKey}' dim ${dim}: ${r.warning}`);
         }
+        if (r.notice !== undefined) warnOnce(warn, `${owner}: ${r.notice}`);
         if (j === rounds) accepted.set(dim, r);
       }
     }

@@ -7,7 +7,9 @@
  * For a task with factor F (n x n, symmetric PSD), bias correction bc and trace exponent tau:
  *   A = F / bc;  if tau > 0: A = A / max(trace(A), eps)^tau;  a NaN or Inf in A -> status 'non-finite-factor'
  *   'inverse-root': X = (A + eps I)^(-exponent)        (linalg.inverseRoot with the `solver` settings
- *                   of root-solver.ts: damping, pseudo-inverse tolerances, iteration limits)
+ *                   of root-solver.ts: damping, pseudo-inverse tolerances, iteration limits),
+ *                   eps = max(epsilon, c 2^-23 ||A||_F) with rankDeficiency 'perturbation'
+ *                   (damping-floor.ts; the outcome's `notice` says when the floor won)
  *   'eigen':        A = Q diag(lambda) Q^T, lambda <- lambda - min(lambda_min, 0) + eps, or the
  *                   previous Q kept when it still diagonalises A within `tolerance`
  *   'eigen-qr':     Q from one or more warm-started QR steps from the previous Q
@@ -22,7 +24,8 @@
  * from the eigenvalues for the eigen kinds and the direct 'eigen' inverse root, by power
  * iteration on A and X for the iterative inverse roots).
  */
-import { inverseRoot, type InverseRootOptions, type RankDeficiency, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
+import { inverseRoot, type InverseRootOptions, type RankDeficiency, frobeniusNorm, traceScale, unpackSymmetric } from '@shampoo-ts/linalg';
+import { dampingFloorNotice, effectiveEpsilon } from './damping-floor.js';
 import { eigenOutcome } from './eigen-task.js';
 import { eigenvalueCondition, rootCondition, type ConditionSource } from './condition.js';
 import { HIGHER_ORDER_DEFAULTS, NEWTON_DEFAULTS, rankRtolFor, type RootSolverSettings } from './root-solver.js';
@@ -50,6 +53,8 @@ export interface RootTaskSpec {
   readonly exponent: number;
   /** Damping: A + eps I ('inverse-root'), or the perturbation of the eigenvalues ('eigen'). */
   readonly epsilon: number;
+  /** c of the damping floor: with the perturbation, damp with max(epsilon, c 2^-23 ||A||_F) (damping-floor.ts). Absent or 0: off. */
+  readonly dampingFloor?: number;
   /** 'pseudo-inverse' requires epsilon = 0 and maps small eigenvalues to 0. */
   readonly rankDeficiency: 'perturbation' | 'pseudo-inverse';
   /** Solver for 'inverse-root'. */
@@ -92,6 +97,8 @@ export interface RootOutcome {
   /** 'ok': the condition number of the damped matrix in use, and how it was found (condition.ts). */
   readonly condition?: number;
   readonly conditionSource?: ConditionSource;
+  /** A warning the caller gives once per optimizer (the damping floor replaced epsilon, damping-floor.ts). */
+  readonly notice?: string;
 }
 
 function allFinite(a: Float64Array): boolean {
@@ -134,37 +141,51 @@ export function computeRoot(task: RootTask): RootOutcome {
   }
 }
 
-/** An 'ok' outcome with the condition number of its damped matrix (condition.ts); others unchanged. */
+/**
+ * An 'ok' outcome with the condition number of its damped matrix (condition.ts; the damping
+ * is eps_eff of damping-floor.ts, as the root used); others unchanged.
+ */
 function withCondition(task: RootTask, a: Float64Array, outcome: RootOutcome): RootOutcome {
   if (outcome.status !== 'ok' || outcome.condition !== undefined) return outcome;
   if (outcome.values) return { ...outcome, condition: eigenvalueCondition(outcome.values), conditionSource: 'eigenvalues' };
   if (!outcome.root) return outcome;
-  return { ...outcome, condition: rootCondition(a, outcome.root, task.n, rootOrder(task.exponent), task.epsilon), conditionSource: 'power-iteration' };
+  const epsilon = effectiveEpsilon(task.epsilon, task.dampingFloor, frobeniusNorm(a));
+  return { ...outcome, condition: rootCondition(a, outcome.root, task.n, rootOrder(task.exponent), epsilon), conditionSource: 'power-iteration' };
 }
 
-/** The linalg.inverseRoot options of an 'inverse-root' task (see root-solver.ts for the defaults). */
-function inverseRootOptions(task: RootTask): InverseRootOptions {
+/**
+ * The linalg.inverseRoot options of an 'inverse-root' task for its prepared matrix `a` (see
+ * root-solver.ts for the defaults), and the absolute damping the settings ask for; with the
+ * perturbation, the damping used is floored at c 2^-23 ||A||_F (damping-floor.ts).
+ */
+function inverseRootOptions(task: RootTask, a: Float64Array): { options: InverseRootOptions; requested: number } {
   const solver = task.solver ?? {};
   const root = rootOrder(task.exponent);
+  const norm = frobeniusNorm(a);
   if (task.method === 'newton') {
     const { maxIterations, tolerance } = { ...NEWTON_DEFAULTS, ...solver.newton };
-    return { root, method: 'newton', epsilon: task.epsilon, maxIterations, tolerance };
+    return { options: { root, method: 'newton', epsilon: effectiveEpsilon(task.epsilon, task.dampingFloor, norm), maxIterations, tolerance }, requested: task.epsilon };
   }
   if (task.method === 'higher-order') {
     const ho = { ...HIGHER_ORDER_DEFAULTS, absoluteEpsilon: task.epsilon, ...solver.higherOrder };
-    return { root, method: 'higher-order', epsilon: ho.absoluteEpsilon, relativeEpsilon: ho.relativeEpsilon, order: ho.order, maxIterations: ho.maxIterations, tolerance: ho.tolerance };
+    const options: InverseRootOptions = { root, method: 'higher-order', epsilon: effectiveEpsilon(ho.absoluteEpsilon, task.dampingFloor, norm), relativeEpsilon: ho.relativeEpsilon, order: ho.order, maxIterations: ho.maxIterations, tolerance: ho.tolerance };
+    return { options, requested: ho.absoluteEpsilon };
   }
-  const rankDeficiency: RankDeficiency = task.rankDeficiency === 'pseudo-inverse'
+  const pseudo = task.rankDeficiency === 'pseudo-inverse';
+  const rankDeficiency: RankDeficiency = pseudo
     ? { mode: 'pseudo-inverse', rtol: rankRtolFor(solver, task.n), atol: solver.rankAtol ?? 0 }
     : { mode: 'perturbation', perturbBeforeComputation: solver.perturbBeforeComputation ?? true };
+  const epsilon = pseudo ? task.epsilon : effectiveEpsilon(task.epsilon, task.dampingFloor, norm);
   // The direct eigen method always converges; skip its 3n^3-flop residual.
-  return { root, method: 'eigen', epsilon: task.epsilon, relativeEpsilon: solver.relativeEpsilon ?? 0, rankDeficiency, measureResidual: false };
+  return { options: { root, method: 'eigen', epsilon, relativeEpsilon: solver.relativeEpsilon ?? 0, rankDeficiency, measureResidual: false }, requested: task.epsilon };
 }
 
 /** Runs an 'inverse-root' task on its prepared matrix `a` (statuses as in the module comment). */
 function inverseRootOutcome(task: RootTask, a: Float64Array): RootOutcome {
   const { key, n } = task;
-  const r = inverseRoot(a, n, inverseRootOptions(task));
+  const { options, requested } = inverseRootOptions(task, a);
+  const r = inverseRoot(a, n, options);
+  const notice = (options.epsilon ?? 0) > requested ? { notice: dampingFloorNotice(requested, task.dampingFloor ?? 0) } : {};
   if (!allFinite(r.root)) return { key, status: 'non-finite-root', message: `the root of '${key}' contains NaN or Inf`, residual: r.residual };
   // linalg reports Newton at its limit as not converged; the reference uses that root (with a warning).
   const atLimit = r.termination === 'max-iterations';
@@ -176,7 +197,7 @@ function inverseRootOutcome(task: RootTask, a: Float64Array): RootOutcome {
     : `the ${task.method} iteration for '${key}' reached its limit of ${r.iterations} iterations without meeting its tolerance (residual ${r.residual}); using the root`;
   // The direct method decomposed A + eps I: its condition number comes for free (condition.ts).
   const condition = r.eigen ? { condition: eigenvalueCondition(r.eigen.values), conditionSource: 'eigenvalues' as const } : {};
-  return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations, ...condition, ...(warning === undefined ? {} : { warning }) };
+  return { key, status: 'ok', root: r.root, residual: r.residual, iterations: r.iterations, ...condition, ...(warning === undefined ? {} : { warning }), ...notice };
 }
 
 /**

@@ -24,7 +24,7 @@ const preconditionFrequency = 2; // root steps 2, 4, 6
 function ours(gs: Float64Array[], preconditioner: PreconditionerConfig, extra: object = {}): Float32Array[] {
   const w = tf.zeros([rows, cols]);
   const grads = gs.map((g) => ({ w: tf.tensor2d(Float32Array.from(g), [rows, cols]) }));
-  const tx = scaleByShampoo({ betas: [0, beta2], epsilon, maxPreconditionerDim: cols, preconditionFrequency, preconditioner, ...extra });
+  const tx = scaleByShampoo({ betas: [0, beta2], epsilon, dampingFloor: 0, maxPreconditionerDim: cols, preconditionFrequency, preconditioner, ...extra });
   const { updates, state } = runUpdates(tx, { w }, grads);
   tf.dispose([w, ...grads.map((g) => g.w), state as never]);
   return updates.map((u) => u[0]);

@@ -78,7 +78,7 @@ describe("the refresh tolerance with the full eigendecomposition ('eigen' tasks)
 
   it('eigendecomposed Shampoo with tolerance 1 keeps Q = I: X = diag(F + eps)^(-1/2) for a vector (diagonal AdaGrad)', () => {
     const gs = [[1, -2, 0.5], [3, 1, -1], [-0.5, 2, 2]];
-    const got = directions({ betas: [0, 1], epsilon: 1e-6, preconditioner: { type: 'eigendecomposed', tolerance: 1 } }, [3], gs);
+    const got = directions({ betas: [0, 1], epsilon: 1e-6, dampingFloor: 0, preconditioner: { type: 'eigendecomposed', tolerance: 1 } }, [3], gs);
     const sum = [0, 0, 0];
     gs.forEach((g, t) => {
       g.forEach((v, i) => (sum[i] += v * v));
@@ -113,7 +113,7 @@ describe('eigendecomposed KL-Shampoo and the pseudo-inverse', () => {
     // (G X)(G X)^T = c^2 / |c| I = |c| I on top of c^2 I, so X = (c^2 + |c|)^(-1/4) I.
     const c = 4;
     const eye3 = (v: number) => Array.from({ length: 9 }, (_, k) => (k % 4 === 0 ? v : 0));
-    const [p1, p2] = directions({ betas: [0, 1], epsilon: 1e-30, maxPreconditionerDim: 3, preconditioner: { type: 'eigendecomposed-kl-shampoo' } }, [3, 3], [eye3(c), eye3(c)]);
+    const [p1, p2] = directions({ betas: [0, 1], epsilon: 1e-30, dampingFloor: 0, maxPreconditionerDim: 3, preconditioner: { type: 'eigendecomposed-kl-shampoo' } }, [3, 3], [eye3(c), eye3(c)]);
     expectClose(p1, eye3(1), 1e-5, 1e-6);
     expectClose(p2, eye3(c / Math.sqrt(c * c + c)), 1e-5, 1e-6);
   });

@@ -22,7 +22,7 @@ const eye2 = (c: number) => [c, 0, 0, c];
 function directions(preconditioner: PreconditionerConfig): Float32Array[] {
   const w = tf.zeros([2, 2]);
   const grads = [2, 2].map((c) => ({ w: tf.tensor2d(eye2(c), [2, 2]) }));
-  const tx = scaleByShampoo({ betas: [0, 0.9], epsilon: 1e-30, maxPreconditionerDim: 2, useFactorWeighting: false, preconditioner });
+  const tx = scaleByShampoo({ betas: [0, 0.9], epsilon: 1e-30, dampingFloor: 0, maxPreconditionerDim: 2, useFactorWeighting: false, preconditioner });
   const { updates, state } = runUpdates(tx, { w }, grads);
   tf.dispose([w, ...grads.map((g) => g.w), state as never]);
   return updates.map((u) => u[0]);

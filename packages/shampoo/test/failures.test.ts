@@ -19,7 +19,7 @@ function scripted(plan: Array<'ok' | 'failed' | 'non-finite-root'>) {
 function setup(plan: Array<'ok' | 'failed' | 'non-finite-root'>, tolerance = 3) {
   const warnings: string[] = [];
   const tx = scaleByShampoo({
-    betas: [0, 1], epsilon: 1e-6, maxPreconditionerDim: 3, rootExecutor: scripted(plan),
+    betas: [0, 1], epsilon: 1e-6, dampingFloor: 0, maxPreconditionerDim: 3, rootExecutor: scripted(plan),
     numToleratedFailedAmortizedComputations: tolerance, onWarning: (m) => warnings.push(m),
   });
   const w = tf.zeros([3, 2]);

@@ -119,7 +119,7 @@ describe('installed roots and readbacks', () => {
         const root = Float64Array.from(o.root, (v, k) => v + 0.01 * (Math.floor(k / n) - (k % n)));
         return { ...o, root };
       });
-    const tx = scaleByShampoo({ betas: [0, 1], epsilon: 1e-4, maxPreconditionerDim: 3, rootExecutor: hostRootExecutor({ compute }) });
+    const tx = scaleByShampoo({ betas: [0, 1], epsilon: 1e-4, dampingFloor: 0, maxPreconditionerDim: 3, rootExecutor: hostRootExecutor({ compute }) });
     const w = tf.zeros([3, 2]);
     const g = tf.tensor2d([[1, 2], [3, -1], [0.5, 2]]);
     const state = tx.init({ w });

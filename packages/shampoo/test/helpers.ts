@@ -1,8 +1,8 @@
 /** Small helpers shared by the shampoo tests (float64 oracles built on the testing kit). */
 import * as tf from '@tensorflow/tfjs';
 import { disposeTree, type GradientTransformation, type OptionProblem, type TensorTree } from '@shampoo-ts/core';
-import type { RootTaskSpec } from '@shampoo-ts/shampoo';
-import { jacobiEigen } from '@shampoo-ts/testing';
+import type { RootExecutor, RootTaskSpec } from '@shampoo-ts/shampoo';
+import { jacobiEigen, type seededRandom } from '@shampoo-ts/testing';
 
 /** A^p for a symmetric A by the testing kit's Jacobi eigensolver (independent of linalg). */
 export function symmetricPower(a: ArrayLike<number>, n: number, p: number): Float64Array {
@@ -83,4 +83,40 @@ export function problem(f: () => unknown): OptionProblem & { error: unknown } {
     return { owner, option, value, allowed, error };
   }
   throw new Error('expected a throw');
+}
+
+/**
+ * A float32 factor sum_k s_k g_k g_k^T of `rank` outer products of Gaussian vectors from `rng`,
+ * s_k log-spaced from 1 down to 1/cond (the statistics of rank-deficient, ill-conditioned gradients).
+ */
+export function lowRankFactor(n: number, rank: number, cond: number, rng: ReturnType<typeof seededRandom>): Float32Array {
+  const f = new Float64Array(n * n);
+  for (let k = 0; k < rank; k++) {
+    const s = rank === 1 ? 1 : cond ** (-k / (rank - 1));
+    const g = Array.from({ length: n }, () => rng.gaussian());
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) f[i * n + j] += s * g[i] * g[j];
+  }
+  return Float32Array.from(f);
+}
+
+/** The root one executor computes for an n x n float32 `factor` (previous root I), and the result's notice. */
+export function rootBy(executor: RootExecutor, spec: RootTaskSpec, factor: Float32Array): { root: Float32Array; notice?: string } {
+  const f = tf.tensor2d(factor, [spec.n, spec.n]);
+  const previous = tf.eye(spec.n);
+  executor.submit(1, [{ spec, factor: f, previous }]);
+  const [r] = executor.collect(1);
+  const root = Float32Array.from(r.root!.dataSync());
+  tf.dispose([f, previous, r.root!]);
+  return { root, ...(r.notice === undefined ? {} : { notice: r.notice }) };
+}
+
+/** max_i |got_i - want_i| / max_i |want_i|: a root's error relative to its largest entry. */
+export function relativeToLargest(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let scale = 0;
+  let gap = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    gap = Math.max(gap, Math.abs(got[i] - want[i]));
+  }
+  return gap / scale;
 }

@@ -19,7 +19,7 @@ const eye = (c: number) => Array.from({ length: n * n }, (_, k) => (k % (n + 1) 
 function directions(options: ShampooOptions, cs: number[]): Float32Array[] {
   const w = tf.zeros([n, n]);
   const grads = cs.map((c) => ({ w: tf.tensor2d(eye(c), [n, n]) }));
-  const { updates, state } = runUpdates(scaleByShampoo({ epsilon: 1e-30, betas: [0, 1], maxPreconditionerDim: n, ...options }), { w }, grads);
+  const { updates, state } = runUpdates(scaleByShampoo({ epsilon: 1e-30, dampingFloor: 0, betas: [0, 1], maxPreconditionerDim: n, ...options }), { w }, grads);
   tf.dispose([w, ...grads.map((g) => g.w)]);
   tf.dispose(state as never);
   return updates.map((u) => u[0]);
@@ -70,7 +70,7 @@ describe('root-inverse Shampoo: known answers', () => {
     const w = tf.zeros([4]);
     const s = tf.scalar(0);
     const g = [1, -2, 2, 4];
-    const { updates, state } = runUpdates(scaleByShampoo({ betas: [0, 1], epsilon: 1e-3 }), { s, w }, [{ s: tf.scalar(-3), w: tf.tensor1d(g) }]);
+    const { updates, state } = runUpdates(scaleByShampoo({ betas: [0, 1], epsilon: 1e-3, dampingFloor: 0 }), { s, w }, [{ s: tf.scalar(-3), w: tf.tensor1d(g) }]);
     const norm2 = g.reduce((a, x) => a + x * x, 0);
     expectClose(updates[0][0], [-3 / Math.sqrt(9 + 1e-3)], 1e-5);
     expectClose(updates[0][1], g.map((x) => x / Math.sqrt(norm2 + 1e-3)), 1e-4, 1e-6);
@@ -83,7 +83,7 @@ describe('root-inverse Shampoo: known answers', () => {
     const gs = Array.from({ length: 3 }, () => Array.from({ length: rows * cols }, () => Math.fround(rng.gaussian())));
     const w = tf.zeros([rows, cols]);
     const eps = 1e-3;
-    const { updates, state } = runUpdates(scaleByShampoo({ betas: [0, 1], epsilon: eps, maxPreconditionerDim: 4 }), { w }, gs.map((g) => ({ w: tf.tensor2d(g, [rows, cols]) })));
+    const { updates, state } = runUpdates(scaleByShampoo({ betas: [0, 1], epsilon: eps, dampingFloor: 0, maxPreconditionerDim: 4 }), { w }, gs.map((g) => ({ w: tf.tensor2d(g, [rows, cols]) })));
     const l = new Float64Array(rows * rows);
     const r = new Float64Array(cols * cols);
     gs.forEach((g, t) => {

@@ -19,16 +19,25 @@
  * O(n^2) per round, O(n^3) per sweep, in about 30 dispatches per round. Requests of the
  * same padded size m are solved together as one batch. The eigenvalues are then perturbed
  * as the host executor perturbs exact ones, lambda <- lambda - min(min_j lambda_j, 0) +
- * epsilon. A non-finite result (a NaN or Inf in the factor) keeps the previous
+ * max(epsilon, c 2^-23 ||A||_F) (the float32 floor, damping-floor.ts). A non-finite result (a NaN or Inf in the factor) keeps the previous
  * eigenvectors with eigenvalues 1, so that factor is left unpreconditioned; all of it is
  * decided on the device, without a readback (results come back 'unchecked'), and the
  * status ('non-finite-factor', 'non-finite-root' or 'ok', the host's contract) follows one
  * step later, as for deviceRootExecutor (device-status.ts).
+ *
+ * 'inverse-root' requests with rankDeficiency 'pseudo-inverse' need the same
+ * eigendecomposition (Jacobi from the identity): X = Q diag(f(lambda)) Q^T with
+ * f(lambda) = 0 for lambda <= max(rankRtol max(lambda_max, 0), rankAtol), lambda^(-1/r) above
+ * (the host's rule, root-solver.ts), the previous root kept where X is not finite.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tidyState } from '@shampoo-ts/core/authoring';
+import { rankRtolFor } from '../root-solver.js';
+import { rootOrder } from '../root-task.js';
 import { checkWith, invalidParameter } from '../validate.js';
+import { dampingFloorNotice } from '../damping-floor.js';
 import { delayLine } from './delay-line.js';
+import { deviceDamping } from './device-damping.js';
 import { checkLateStatus, deviceMatrix, describeDeviceStatus, releaseResults, type DeviceRootExecutor } from './device-roots.js';
 import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
 import { forwardRootExecutor } from './forward.js';
@@ -165,29 +174,55 @@ export function jacobiEigenTensors(a: readonly tf.Tensor2D[], q0: readonly tf.Te
   return out;
 }
 
+/** A result solved here, its status code and the notice its code may flag (device-status.ts). */
+type EigenSolved = RootResult & { code: tf.Scalar; notice?: string };
+
 /** The result of one 'eigen' request of matrix `a`: perturbed, the fallback where not finite, and its status code. */
-function eigenResult(r: RootRequest, a: tf.Tensor2D, values: tf.Tensor1D, vectors: tf.Tensor2D): RootResult & { code: tf.Scalar } {
+function eigenResult(r: RootRequest, a: tf.Tensor2D, values: tf.Tensor1D, vectors: tf.Tensor2D): EigenSolved {
   const [v, q, code] = tf.tidy(() => {
-    const perturbed = tf.add(tf.sub(values, tf.minimum(tf.min(values), 0)), r.spec.epsilon);
+    // The pseudo-inverse (epsilon 0) keeps lambda as computed, as on the host (eigen-task.ts).
+    const damping = r.spec.rankDeficiency === 'pseudo-inverse' ? null : deviceDamping(r.spec, a);
+    const perturbed = damping === null ? values : tf.add(tf.sub(values, tf.minimum(tf.min(values), 0)), damping.epsilon);
     const finite = tf.logicalAnd(allFiniteTensor(perturbed), allFiniteTensor(vectors));
-    return [tf.where(finite, perturbed, tf.onesLike(perturbed)), tf.where(finite, vectors, r.previous), deviceStatusCode(allFiniteTensor(a), finite, finite)];
+    return [tf.where(finite, perturbed, tf.onesLike(perturbed)), tf.where(finite, vectors, r.previous), deviceStatusCode(allFiniteTensor(a), finite, finite, damping?.floored)];
   });
-  return { key: r.spec.key, status: 'unchecked', values: v as tf.Tensor1D, vectors: q as tf.Tensor2D, code: code as tf.Scalar };
+  return { key: r.spec.key, status: 'unchecked', values: v as tf.Tensor1D, vectors: q as tf.Tensor2D, code: code as tf.Scalar, notice: dampingFloorNotice(r.spec.epsilon, r.spec.dampingFloor ?? 0) };
 }
 
-/** Solves every 'eigen' request, one batch per padded size. */
-function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined): Array<RootResult & { code: tf.Scalar }> {
+/** The pseudo-inverse root of an 'inverse-root' request of matrix `a` from its eigendecomposition (see the module comment). */
+function pseudoInverseResult(r: RootRequest, a: tf.Tensor2D, values: tf.Tensor1D, vectors: tf.Tensor2D): EigenSolved {
+  const { n, solver } = r.spec;
+  const p = rootOrder(r.spec.exponent);
+  const [root, code] = tf.tidy(() => {
+    const cutoff = tf.maximum(tf.mul(tf.maximum(tf.max(values), 0), rankRtolFor(solver, n)), solver?.rankAtol ?? 0);
+    const f = tf.where(tf.lessEqual(values, cutoff), tf.zerosLike(values), tf.pow(tf.maximum(values, cutoff), -1 / p));
+    const x = tf.matMul(tf.mul(vectors, f), vectors, false, true);
+    const finite = allFiniteTensor(x);
+    return [tf.where(finite, x, r.previous), deviceStatusCode(allFiniteTensor(a), finite, finite)];
+  });
+  return { key: r.spec.key, status: 'unchecked', root: root as tf.Tensor2D, code: code as tf.Scalar };
+}
+
+/** Whether the device solves `r` by an eigendecomposition: 'eigen' tasks and pseudo-inverse roots. */
+function needsEigen(r: RootRequest): boolean {
+  return r.spec.kind === 'eigen' || (r.spec.kind === 'inverse-root' && r.spec.rankDeficiency === 'pseudo-inverse');
+}
+
+/** Solves every request that needs an eigendecomposition, one batch per padded size. */
+function solveEigen(requests: readonly RootRequest[], sweeps: number | undefined): EigenSolved[] {
   const groups = new Map<number, RootRequest[]>();
   for (const r of requests) {
     const m = jacobiPaddedSize(r.spec.n);
     groups.set(m, [...(groups.get(m) ?? []), r]);
   }
-  const results = new Map<string, RootResult & { code: tf.Scalar }>();
+  const results = new Map<string, EigenSolved>();
   for (const [m, group] of groups) {
     const out = tidyState(() => {
       const matrices = group.map((r) => deviceMatrix(r));
-      const solved = jacobiEigenTensors(matrices, group.map((r) => r.previous as tf.Tensor2D), sweeps ?? defaultDeviceEigenSweeps(m));
-      return group.map((r, i) => eigenResult(r, matrices[i], solved[i].values, solved[i].vectors));
+      // A pseudo-inverse root's `previous` is its previous root, not a basis: start from the identity.
+      const starts = group.map((r) => (r.spec.kind === 'eigen' ? (r.previous as tf.Tensor2D) : tf.eye(r.spec.n)));
+      const solved = jacobiEigenTensors(matrices, starts, sweeps ?? defaultDeviceEigenSweeps(m));
+      return group.map((r, i) => (r.spec.kind === 'eigen' ? eigenResult : pseudoInverseResult)(r, matrices[i], solved[i].values, solved[i].vectors));
     });
     for (const res of out) results.set(res.key, res);
   }
@@ -219,16 +254,16 @@ export function addDeviceEigen(owner: string, device: RootExecutor, options: Dev
       await Promise.all([book.whenReady(), inner.whenReady?.()]);
     },
     submit(step: number, requests: readonly RootRequest[]) {
-      const eigen = requests.filter((r) => r.spec.kind === 'eigen');
-      const others = requests.filter((r) => r.spec.kind !== 'eigen');
+      const eigen = requests.filter(needsEigen);
+      const others = requests.filter((r) => !needsEigen(r));
       device.submit(step, others);
       const solved = eigen.length > 0 ? solveEigen(eigen, sweeps) : [];
       if (solved.length > 0) {
         const codes = tf.stack(solved.map((s) => s.code));
         tf.dispose(solved.map((s) => s.code));
-        book.record(step, solved.map((s) => s.key), codes, describeDeviceStatus);
+        book.record(step, solved.map((s) => s.key), codes, describeDeviceStatus, solved.map((s) => s.notice));
       }
-      pending.put(step, solved.map(({ code: _code, ...result }) => result));
+      pending.put(step, solved.map(({ code: _code, notice: _notice, ...result }) => result));
     },
     collect(step: number) {
       const due = pending.due(step) ?? [];

@@ -3,11 +3,16 @@
  * device-eigen.ts), for GPU backends where a synchronous readback is slow or impossible
  * (webgpu in Node). Everything stays on the device:
  *   A = F / bc (unpacked by a gather), A <- A / max(trace(A), eps)^tau when trace scaling is on;
- *   'inverse-root': X = coupled Newton for (A + eps I)^(-1/r) (@shampoo-ts/linalg
- *     newtonInverseRootTensor), min(maxIterations, spec.solver.newton.maxIterations) steps,
- *     Newton tolerance spec.solver.newton.tolerance unless `tolerance` is given; accepted
- *     where the measured residual max|A_r X^r - I| is finite and <= residualTolerance, else
- *     the previous root is kept (tf.where on a device scalar);
+ *   'inverse-root' with the perturbation, every method: X = coupled Newton for
+ *     (A + eps I)^(-1/r) (@shampoo-ts/linalg newtonInverseRootTensor) with the host's damping
+ *     eps, relative epsilons and the float32 floor max(., c 2^-23 ||A||_F) included
+ *     (device-damping.ts): the function the host's 'eigen', 'newton' and 'higher-order'
+ *     methods compute (perturbBeforeComputation only changes how the host shifts a negative
+ *     lambda_min, below the floor). min(maxIterations, spec.solver.newton.maxIterations)
+ *     steps, Newton tolerance spec.solver.newton.tolerance unless `tolerance` is given;
+ *     accepted where the measured residual max|A_r X^r - I| is finite and <=
+ *     residualTolerance, else the previous root is kept (tf.where on a device scalar). The
+ *     pseudo-inverse needs an eigendecomposition: device-eigen.ts solves it;
  *   'eigen-qr': qrSteps warm-started QR steps (qrIterationStepTensor), accepted where the
  *     result is finite.
  * The accept/keep decision is made on the device, so results come back with status
@@ -21,7 +26,9 @@ import { unpackSymmetricTensor } from '../packing.js';
 import { rootOrder, type RootStatus } from '../root-task.js';
 import { NEWTON_DEFAULTS } from '../root-solver.js';
 import { checkWith, invalidParameter } from '../validate.js';
+import { dampingFloorNotice } from '../damping-floor.js';
 import { delayLine } from './delay-line.js';
+import { deviceDamping, requestedEpsilon } from './device-damping.js';
 import { allFiniteTensor, deviceStatusBook, deviceStatusCode, type LateStatus } from './device-status.js';
 import type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
 
@@ -77,21 +84,26 @@ export function deviceNewtonExecutor(owner: string, options: DeviceNewtonOptions
   const book = deviceStatusBook(checkLateStatus(owner, options.lateStatus ?? 'defer'));
   const timings: RootExecutorTimings = { readMs: 0, computeMs: 0, uploadMs: 0, tasks: 0 };
   /** One request: its result (selected on the device) and its status code (device-status.ts). */
-  const one = (r: RootRequest): { result: RootResult; code: tf.Scalar } => {
-    const { key, kind, exponent, epsilon } = r.spec;
+  const one = (r: RootRequest): { result: RootResult; code: tf.Scalar; notice?: string } => {
+    const { key, kind, exponent } = r.spec;
     if (kind === 'inverse-root') {
       const p = rootOrder(exponent);
       if (!Number.isInteger(p)) {
         throw new RangeError(`${owner}: factor '${key}' needs root r = 1/exponent = ${p}; allowed: an integer (coupled Newton), or use hostRootExecutor`);
       }
+      if (r.spec.rankDeficiency === 'pseudo-inverse') {
+        throw new RangeError(`${owner}: factor '${key}' asks for the pseudo-inverse; allowed here: rankDeficiency 'perturbation' (deviceRootExecutor() solves the pseudo-inverse by Jacobi)`);
+      }
       const newton = { ...NEWTON_DEFAULTS, ...r.spec.solver?.newton };
       const [root, code] = tf.tidy(() => {
         const a = deviceMatrix(r);
-        const res = newtonInverseRootTensor(a, { root: p, epsilon, maxIterations: Math.min(maxIterations, newton.maxIterations), tolerance: tolerance ?? newton.tolerance });
+        const damping = deviceDamping(r.spec, a);
+        const damped = tf.add(a, tf.mul(tf.eye(r.spec.n), damping.epsilon)) as tf.Tensor2D;
+        const res = newtonInverseRootTensor(damped, { root: p, epsilon: 0, maxIterations: Math.min(maxIterations, newton.maxIterations), tolerance: tolerance ?? newton.tolerance });
         const ok = tf.lessEqual(res.residual, residualTolerance); // false for NaN
-        return [tf.where(ok, res.root, r.previous), deviceStatusCode(allFiniteTensor(a), allFiniteTensor(res.root), ok)];
+        return [tf.where(ok, res.root, r.previous), deviceStatusCode(allFiniteTensor(a), allFiniteTensor(res.root), ok, damping.floored)];
       });
-      return { result: { key, status: 'unchecked', root }, code: code as tf.Scalar };
+      return { result: { key, status: 'unchecked', root }, code: code as tf.Scalar, notice: dampingFloorNotice(requestedEpsilon(r.spec), r.spec.dampingFloor ?? 0) };
     }
     if (kind === 'eigen-qr') {
       const [vectors, code] = tf.tidy(() => {
@@ -123,7 +135,7 @@ export function deviceNewtonExecutor(owner: string, options: DeviceNewtonOptions
       if (done.length > 0) {
         const codes = tf.stack(done.map((d) => d.code));
         tf.dispose(done.map((d) => d.code));
-        book.record(step, requests.map((r) => r.spec.key), codes, describeDeviceStatus);
+        book.record(step, requests.map((r) => r.spec.key), codes, describeDeviceStatus, done.map((d) => d.notice));
       }
       Object.assign(timings, { readMs: 0, computeMs: performance.now() - t0, uploadMs: 0, tasks: requests.length });
       pending.put(step, results);

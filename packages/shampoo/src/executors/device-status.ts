@@ -25,14 +25,19 @@ import type { RootStatus } from '../root-task.js';
 /** Status codes computed on the device. */
 export const DEVICE_STATUS_CODES: readonly RootStatus[] = ['ok', 'failed', 'non-finite-factor', 'non-finite-root'];
 
+/** Added to a status code when the task carries a notice (the damping floor replaced epsilon). */
+export const NOTICE_FLAG = 4;
+
 /**
  * The status code of one task as a device scalar: 2 if the factor is not finite, else 3 if
- * the result is not finite, else 1 if it was not accepted, else 0 (indices into DEVICE_STATUS_CODES).
+ * the result is not finite, else 1 if it was not accepted, else 0 (indices into
+ * DEVICE_STATUS_CODES), plus NOTICE_FLAG where `notice` (a boolean scalar) is true.
  */
-export function deviceStatusCode(factorFinite: tf.Tensor, resultFinite: tf.Tensor, accepted: tf.Tensor): tf.Scalar {
-  return tf.tidy(() =>
-    tf.where(tf.logicalNot(factorFinite), tf.scalar(2), tf.where(tf.logicalNot(resultFinite), tf.scalar(3), tf.where(accepted, tf.scalar(0), tf.scalar(1)))),
-  );
+export function deviceStatusCode(factorFinite: tf.Tensor, resultFinite: tf.Tensor, accepted: tf.Tensor, notice?: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const code = tf.where(tf.logicalNot(factorFinite), tf.scalar(2), tf.where(tf.logicalNot(resultFinite), tf.scalar(3), tf.where(accepted, tf.scalar(0), tf.scalar(1))));
+    return notice === undefined ? code : tf.add(code, tf.mul(tf.cast(notice, 'float32'), NOTICE_FLAG));
+  });
 }
 
 /** True iff every entry of x is finite, as a device scalar. */
@@ -46,6 +51,8 @@ interface Segment {
   readonly keys: readonly string[];
   readonly offset: number;
   readonly describe: (key: string, status: RootStatus) => string;
+  /** Per key, the notice reported when its code carries NOTICE_FLAG. */
+  readonly notices?: readonly (string | undefined)[];
 }
 
 /** Codes of one or more root steps in one kept tensor, read together. */
@@ -59,8 +66,11 @@ interface Batch {
 
 /** The deferred statuses of one device executor (see the module comment). */
 export interface DeviceStatusBook {
-  /** Records the codes (one per key, a 1-D tensor this call takes over) of the root step `step`. */
-  record(step: number, keys: readonly string[], codes: tf.Tensor, describe: (key: string, status: RootStatus) => string): void;
+  /**
+   * Records the codes (one per key, a 1-D tensor this call takes over) of the root step `step`;
+   * `notices[i]` is reported (RootResult.notice) where code i carries NOTICE_FLAG.
+   */
+  record(step: number, keys: readonly string[], codes: tf.Tensor, describe: (key: string, status: RootStatus) => string, notices?: readonly (string | undefined)[]): void;
   /** `results` due at `step`, with the statuses of earlier root steps attached or added. */
   attach(step: number, results: RootResult[]): RootResult[];
   /** Resolves when every code recorded so far has been read. */
@@ -99,17 +109,17 @@ export function deviceStatusBook(lateStatus: LateStatus = 'defer'): DeviceStatus
     );
   };
   return {
-    record(step, keys, codes, describe) {
+    record(step, keys, codes, describe, notices) {
       const last = batches[batches.length - 1];
       if (last !== undefined && !last.started) {
         const merged = tf.keep(tf.concat([last.codes!, codes]));
-        last.segments.push({ step, keys, offset: last.codes!.size, describe });
+        last.segments.push({ step, keys, offset: last.codes!.size, describe, notices });
         last.codes!.dispose();
         codes.dispose();
         last.codes = merged;
         return;
       }
-      const b: Batch = { codes: tf.keep(codes), segments: [{ step, keys, offset: 0, describe }], started: false, values: null, read: Promise.resolve() };
+      const b: Batch = { codes: tf.keep(codes), segments: [{ step, keys, offset: 0, describe, notices }], started: false, values: null, read: Promise.resolve() };
       batches.push(b);
       queueMicrotask(() => start(b));
     },
@@ -132,8 +142,15 @@ export function deviceStatusBook(lateStatus: LateStatus = 'defer'): DeviceStatus
         while (b.segments.length > 0 && b.segments[0].step < step) {
           const g = b.segments.shift()!;
           g.keys.forEach((key, i) => {
-            const status = DEVICE_STATUS_CODES[b.values![g.offset + i]] ?? 'failed';
-            const r: RootResult = { key, status, ...(status === 'ok' ? {} : { message: `${g.describe(key, status)} (root step ${g.step}, reported at step ${step})` }) };
+            const code = b.values![g.offset + i];
+            const status = DEVICE_STATUS_CODES[code % NOTICE_FLAG] ?? 'failed';
+            const notice = code >= NOTICE_FLAG ? g.notices?.[i] : undefined;
+            const r: RootResult = {
+              key,
+              status,
+              ...(status === 'ok' ? {} : { message: `${g.describe(key, status)} (root step ${g.step}, reported at step ${step})` }),
+              ...(notice === undefined ? {} : { notice }),
+            };
             earlier.set(key, [...(earlier.get(key) ?? []), r]);
           });
         }

@@ -63,6 +63,8 @@ export interface RootResult {
   readonly message?: string;
   /** An accepted result the transform warns about (onWarning), e.g. an iteration that hit its limit. */
   readonly warning?: string;
+  /** A warning the transform gives once per optimizer (onWarning through warnOnce), e.g. the damping floor replaced epsilon. */
+  readonly notice?: string;
   /**
    * Statuses of this factor's earlier root steps, oldest first, reported late (device
    * executors, see device-status.ts): each handled as a status-only result before this one.

@@ -70,6 +70,7 @@ export function uploadRootOutcomes(outcomes: readonly RootOutcome[], sizes: Read
       ...(o.message === undefined ? {} : { message: o.message }),
       ...(o.warning === undefined ? {} : { warning: o.warning }),
       ...(o.condition === undefined ? {} : { condition: o.condition, conditionSource: o.conditionSource }),
+      ...(o.notice === undefined ? {} : { notice: o.notice }),
       ...(o.root ? { root: up(o.root, [n, n]) } : {}),
       ...(o.values ? { values: up(o.values, [n]) } : {}),
       ...(o.vectors ? { vectors: up(o.vectors, [n, n]) } : {}),

@@ -21,6 +21,7 @@ export function makeVariant(config: ShampooConfig): ShampooVariant {
     weight: factorWeight(config.beta2, config.useFactorWeighting),
     packed: config.useSymmetricPacking,
     epsilon: config.epsilon,
+    dampingFloor: config.dampingFloor,
     traceScalingExponent: config.traceScalingExponent,
     method: (p.type === 'root-inverse' || p.type === 'kl-shampoo') && p.method ? p.method : 'eigen',
     rankDeficiency: 'rankDeficiency' in p && p.rankDeficiency ? p.rankDeficiency : 'perturbation',

@@ -20,6 +20,7 @@ export function rootSpec(
     traceScalingExponent: settings.traceScalingExponent,
     exponent: block.exponents[dim],
     epsilon: settings.epsilon,
+    ...(settings.dampingFloor > 0 ? { dampingFloor: settings.dampingFloor } : {}),
     rankDeficiency: settings.rankDeficiency,
     method: settings.method,
     qrSteps: qr.steps,

@@ -30,6 +30,8 @@ export interface VariantSettings {
   readonly weight: number;
   readonly packed: boolean;
   readonly epsilon: number;
+  /** c of the float32 damping floor (damping-floor.ts); 0 = off. */
+  readonly dampingFloor: number;
   readonly traceScalingExponent: number;
   readonly method: InverseRootMethod;
   readonly rankDeficiency: 'perturbation' | 'pseudo-inverse';
