@@ -68,7 +68,8 @@ describe('ablation: a quick run', () => {
     const { suite } = await entry.load();
     const outDir = mkdtempSync(join(tmpdir(), 'bench-ablation-'));
     const lines: string[] = [];
-    await suite.run({ quick: true, outDir, flags: { backend: 'cpu' }, log: (l) => lines.push(l) });
+    // One step of each variant (about a minute on the cpu backend of 2 loaded cores).
+    await suite.run({ quick: true, outDir, flags: { backend: 'cpu', steps: '1' }, log: (l) => lines.push(l) });
     await tf.setBackend('cpu');
     const json = JSON.parse(readFileSync(join(outDir, 'ablation.json'), 'utf8'));
     const spec = await workloadSpec('autoencoder');
@@ -82,5 +83,5 @@ describe('ablation: a quick run', () => {
     }
     expect(json.rows[0].stepRatioToDefault).toBe(1);
     expect(lines.join('\n')).toContain('warm-qr-every-1');
-  });
+  }, 400_000);
 });
