@@ -86,10 +86,11 @@ describe('autoencoder suite task', () => {
   it('the full run evaluates on the whole test split and the quick run on its first 200 digits', () => {
     const full = autoencoderTask(false, {});
     const quick = autoencoderTask(true, {});
-    expect(full.test.size).toBe(full.data.test);
+    const data = full.data as { test: number; widths: number[] };
+    expect(full.test.size).toBe(data.test);
     expect(full.test.size).toBeGreaterThan(quick.test.size);
     expect(quick.test.size).toBe(200);
-    expect(full.data.widths).toEqual([...AUTOENCODER_WIDTHS]);
+    expect(data.widths).toEqual([...AUTOENCODER_WIDTHS]);
     expect(() => autoencoderTask(false, { widths: '10,5' })).toThrow(/--widths = "10,5" is not allowed/);
   });
 });
