@@ -43,7 +43,7 @@ describe('ablation: options', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names[0]).toBe('default');
     for (const n of ['frequency-1', 'frequency-5', 'frequency-100', 'beta2-0.95', 'beta2-0.99', 'beta2-1', 'epsilon-1e-8', 'grafting-rmsprop', 'grafting-adagrad', 'grafting-none',
-      'exponent-half', 'block-64', 'block-128', 'block-512', 'block-1024', 'start-40', 'eigenvalue-corrected', 'eigenvalue-corrected-qr', 'warm-qr-every-1', 'stagger-every-20', 'async-every-1', 'worker-every-1']) {
+      'exponent-half', 'block-64', 'block-128', 'block-512', 'block-1024', 'start-40', 'eigenvalue-corrected', 'eigenvalue-corrected-qr', 'every-1-from-20', 'warm-qr-every-1', 'stagger-every-20', 'async-every-1', 'worker-every-1']) {
       expect(names).toContain(n);
     }
     // the default's own values (f 20, beta2 0.999, block 256) are not repeated

@@ -12,10 +12,13 @@
  *   start         startPreconditioningStep 2f, 5f (grafting alone before it)
  *   variant       eigenvalue-corrected (SOAP's preconditioner) with the full eigendecomposition
  *                 and with one warm-started QR step
- *   fresh-roots   the roots of issue 15 item 5: warm-started (eigendecomposed Shampoo, one QR
- *                 step from the previous basis) every step and every f; staggerRoots every f
- *                 and every 5; pipelined roots every step (one step late), read
- *                 asynchronously on the training thread and computed on one worker thread.
+ *   fresh-roots   the roots of issue 15 item 5, all starting at step f as the default does
+ *                 (frequency 1 above starts at step 1, on a factor of one gradient): roots
+ *                 every step (full eigendecomposition, the price to beat); warm-started
+ *                 (eigendecomposed Shampoo, one QR step from the previous basis) every step
+ *                 and every f; staggerRoots every f and every 5; pipelined roots every step
+ *                 (one step late), read asynchronously on the training thread or computed on
+ *                 one worker thread.
  * A value equal to the default's is left out (the default row is that value).
  */
 import { adagradGrafting, rmspropGrafting } from '@shampoo-ts/grafting';
@@ -63,13 +66,18 @@ export function ablationVariants(base: AblationBase): AblationVariant[] {
   for (const m of [2, 5]) out.push(v('start', `start-${m * f}`, `startPreconditioningStep ${m * f}`, fixed({ startPreconditioningStep: m * f })));
   out.push(v('variant', 'eigenvalue-corrected', "preconditioner eigenvalue-corrected (eigh)", fixed({ preconditioner: { type: 'eigenvalue-corrected' } })));
   out.push(v('variant', 'eigenvalue-corrected-qr', "preconditioner eigenvalue-corrected, eigenbasis 'qr' (1 step)", fixed({ preconditioner: { type: 'eigenvalue-corrected', eigenbasis: 'qr' } })));
+  // Fresh roots start where the default does (step f), so only the refresh differs from it.
+  const from = { startPreconditioningStep: f };
   const warm = { type: 'eigendecomposed', eigenbasis: 'qr', qrSteps: 1 } as const;
-  out.push(v('fresh-roots', 'warm-qr-every-1', "eigendecomposed, eigenbasis 'qr' (1 warm-started step), preconditionFrequency 1", fixed({ preconditioner: warm, preconditionFrequency: 1 })));
+  const every1 = { ...from, preconditionFrequency: 1 };
+  const at = `preconditionFrequency 1 from step ${f}`;
+  out.push(v('fresh-roots', `every-1-from-${f}`, at, fixed(every1)));
+  out.push(v('fresh-roots', 'warm-qr-every-1', `eigendecomposed, eigenbasis 'qr' (1 warm-started step), ${at}`, fixed({ ...every1, preconditioner: warm })));
   if (f !== 1) out.push(v('fresh-roots', `warm-qr-every-${f}`, `eigendecomposed, eigenbasis 'qr' (1 warm-started step), preconditionFrequency ${f}`, fixed({ preconditioner: warm })));
   if (f !== 1) out.push(v('fresh-roots', `stagger-every-${f}`, `staggerRoots, preconditionFrequency ${f}`, fixed({ staggerRoots: true })));
-  if (f !== 5) out.push(v('fresh-roots', 'stagger-every-5', 'staggerRoots, preconditionFrequency 5', fixed({ staggerRoots: true, preconditionFrequency: 5 })));
-  out.push(v('fresh-roots', 'async-every-1', "hostRootExecutor({ read: 'async' }) (roots 1 step late), preconditionFrequency 1", () => ({ preconditionFrequency: 1, rootExecutor: hostRootExecutor({ read: 'async' }) })));
-  out.push(v('fresh-roots', 'worker-every-1', 'hostRootExecutor({ runner: 1-worker pool, delay 1 }), preconditionFrequency 1', (ctx) => ({ preconditionFrequency: 1, rootExecutor: hostRootExecutor({ runner: ctx.pool(1), delay: 1 }) })));
+  if (f !== 5) out.push(v('fresh-roots', 'stagger-every-5', `staggerRoots, preconditionFrequency 5 from step ${Math.max(f, 5)}`, fixed({ staggerRoots: true, preconditionFrequency: 5, startPreconditioningStep: Math.max(f, 5) })));
+  out.push(v('fresh-roots', 'async-every-1', `hostRootExecutor({ read: 'async' }) (roots 1 step late), ${at}`, () => ({ ...every1, rootExecutor: hostRootExecutor({ read: 'async' }) })));
+  out.push(v('fresh-roots', 'worker-every-1', `hostRootExecutor({ runner: 1-worker pool, delay 1 }), ${at}`, (ctx) => ({ ...every1, rootExecutor: hostRootExecutor({ runner: ctx.pool(1), delay: 1 }) })));
   return out;
 }
 
