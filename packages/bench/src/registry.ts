@@ -13,5 +13,6 @@ export const SUITES: readonly SuiteEntry[] = [
   { name: 'lm', summary: "time to AdamW's held-out loss, character MLP LM on the Brown corpus: AdamW, Shampoo, SOAP, Muon, tf.train.adam; one lr grid, cosine, 3 seeds", load: () => import('./suites/lm.js') },
   { name: 'transformer', summary: "time to AdamW's held-out loss, decoder-only char transformer on the Brown corpus: AdamW, Shampoo, SOAP, Muon, tf.train.adam", load: () => import('./suites/transformer.js') },
   { name: 'autoencoder', summary: "time to AdamW's held-out loss, Hinton-Salakhutdinov deep autoencoder on MNIST: AdamW, Shampoo, SOAP, Muon, tf.train.adam", load: () => import('./suites/autoencoder.js') },
+  { name: 'ablation', summary: "Shampoo's options one at a time from the default on a protocol workload (--workload): final loss, interleaved step time vs default and AdamW", load: () => import('./suites/ablation.js') },
   { name: 'memory', summary: 'optimizer-state bytes per parameter: AdamW, tf.train.adam, Shampoo variants, symmetric packing on/off, block sizes', load: () => import('./suites/memory.js') },
 ];

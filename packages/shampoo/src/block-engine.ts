@@ -11,8 +11,9 @@
  *   statistics (variant): F_k <- beta2 F_k + w G_(k) G_(k)^T on factor-update steps;
  *     grafting: v <- beta2 v + w G^2. The statistics' bias correction bc2 = 1 - beta2^t (t = the
  *     number of updates) with useBiasCorrection, and bc2 = 1 with useFactorWeighting: false (w = 1)
- *   root step (t == start, or t > start and t % frequency == 0): every factor's root (or
- *     eigenbasis) through the RootExecutor, in one batch for all blocks; a failure keeps
+ *   root step (t == start, or t > start and t % frequency == phase, phase 0 for every block
+ *     unless staggerRoots: staggered-roots.ts): the factors' roots (or eigenbases) of the
+ *     blocks refreshing, through the RootExecutor, in one batch; a failure keeps
  *     the previous root and counts, past numToleratedFailedAmortizedComputations it throws;
  *     NaN/Inf throws at once
  *   filtered gradient (beta1 > 0): m <- beta1 m + (1 - beta1) G;
@@ -46,6 +47,7 @@ import { stackBlocks, stackOrNull, unstackBlocks } from './batched/stacking.js';
 import type { InFlightRoots } from './in-flight-roots.js';
 import { emaBiasCorrection, factorUpdateCount, isFactorUpdateStep, isRootStep } from './step-schedule.js';
 import { makeVariant } from './variants/index.js';
+import { phaseCache } from './staggered-roots.js';
 import { consoleWarning } from './warnings.js';
 import { statsTracker } from './stats.js';
 import type { BlockInfo, VariantState } from './variants/types.js';
@@ -180,6 +182,7 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
   const submitted = submissionTracker();
   // onStats: running counts per block, reported after each step (stats.ts).
   const tracker = options.onStats ? statsTracker() : null;
+  const stagger = config.staggerRoots && variant.rootKind !== null ? phaseCache(config.preconditionFrequency) : null;
 
   /**
    * The step on groups of blocks (see the module comment): `infos` are the step's blocks in
@@ -189,7 +192,10 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
   const runGroups = (infos: readonly BlockInfo[], runs: readonly { group: BlockGroup; inputs: GroupInputs }[], state: ShampooState): { outputs: tf.Tensor[]; state: ShampooState } => {
       const step = state.step + 1;
       const start = config.startPreconditioningStep;
-      const rootStep = variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency);
+      // Each block's phase (0 unless staggered: staggered-roots.ts); a root step when any block refreshes.
+      const phases = stagger ? stagger.of(infos) : null;
+      const refreshes = (i: number) => variant.rootKind !== null && isRootStep(step, start, config.preconditionFrequency, phases ? phases[i] : 0);
+      const rootStep = phases ? infos.some((_, i) => refreshes(i)) : refreshes(0);
       const graftOnly = config.grafting !== null && step < start;
       const bc2 = emaBiasCorrection(config.beta2, step, correctStatistics);
       const factorStep = isFactorUpdateStep(step, config.factorUpdateFrequency);
@@ -229,14 +235,14 @@ export function shampooBlockEngine(options: ShampooOptions, owner: string, mode:
         return { group, infos: members, old, stack, batched, graft, filtered, direction };
       });
       infos.forEach((info, i) => {
-        own[i] = rootStep ? variant.rootRequests(info, pre[i], bcFactors) : null;
+        own[i] = refreshes(i) ? variant.rootRequests(info, pre[i], bcFactors) : null;
         if (own[i]) requests.push(...own[i]!);
         if (delay > 0) inFlight[i] = checkInFlight(owner, info.key, olds[i].inFlight, delay, state.step, variant.rootRequests(info, olds[i].preconditioner, 1));
       });
       const rootStart = tracker ? performance.now() : 0;
       if (delay > 0) {
         const inState = infos.map((info, i) => ({ key: info.key, slots: inFlight[i]!, specsAt: (s: number) => variant.rootRequests(info, olds[i].preconditioner, factorBiasCorrection(s)) }));
-        resubmitInFlight(owner, executor, submitted, step, inState);
+        resubmitInFlight(owner, executor, submitted, step, inState, phases === null);
       }
       if (rootStep) {
         executor.submit(step, requests);

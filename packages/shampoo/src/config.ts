@@ -123,6 +123,14 @@ export interface ShampooAlgorithmOptions {
   factorUpdateFrequency?: number;
   /** -1 means preconditionFrequency. Infinity allowed (never precondition). */
   startPreconditioningStep?: number;
+  /**
+   * Spread the root computations of the blocks over the steps: block b refreshes on the
+   * steps t > start with t mod preconditionFrequency = phi_b, its phase, chosen so the
+   * root work per step is balanced (staggered-roots.ts); every block still once per
+   * preconditionFrequency steps, and all at t = start. Default false (every block on the
+   * steps t mod preconditionFrequency = 0). See docs/algorithms.md#staggered-root-refresh.
+   */
+  staggerRoots?: boolean;
   useBiasCorrection?: boolean;
   grafting?: GraftingStrategy | null;
   /** Classic momentum ({} = momentum 0.5); exclusive with iterateAveraging. Default null. */
@@ -186,6 +194,7 @@ export interface ShampooConfig {
   readonly preconditionFrequency: number;
   readonly factorUpdateFrequency: number;
   readonly startPreconditioningStep: number;
+  readonly staggerRoots: boolean;
   readonly useBiasCorrection: boolean;
   readonly grafting: GraftingStrategy | null;
   readonly momentum: Required<MomentumConfig> | null;
@@ -205,7 +214,7 @@ export const SHAMPOO_OPTION_NAMES: readonly string[] = [
   'targetParameterDimensionality', 'preconditionFrequency', 'startPreconditioningStep', 'useBiasCorrection',
   'grafting', 'momentum', 'iterateAveraging', 'preconditioner', 'factorMatrixDtype', 'useSymmetricPacking', 'useTraceScaling',
   'traceScalingExponent', 'inverseExponentOverride', 'numToleratedFailedAmortizedComputations',
-  'useFactorWeighting', 'rootExecutor', 'onWarning', 'onStats', 'factorUpdateFrequency', 'learningRate',
+  'useFactorWeighting', 'rootExecutor', 'onWarning', 'onStats', 'factorUpdateFrequency', 'learningRate', 'staggerRoots',
 ];
 
 const num = (name: string, v: unknown, ok: (x: number) => boolean, allowed: string) => checkWith(OWNER, name, v, ok, allowed);
@@ -299,6 +308,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
     ? preconditionFrequency
     : num('startPreconditioningStep', startRaw, (x) => (x === Infinity || Number.isInteger(x)) && x >= preconditionFrequency,
         `an integer >= preconditionFrequency (${preconditionFrequency}), Infinity, or -1 for preconditionFrequency`);
+  const staggerRoots = checkBoolean(OWNER, 'staggerRoots', options.staggerRoots ?? false);
   const useBiasCorrection = checkBoolean(OWNER, 'useBiasCorrection', options.useBiasCorrection ?? true);
   const grafting = options.grafting ?? null;
   if (grafting !== null && (typeof grafting !== 'object' || typeof grafting.direction !== 'function')) {
@@ -336,7 +346,7 @@ export function resolveShampooConfig(options: ShampooOptions = {}): ShampooConfi
   for (const message of descent.warnings) warnOnce(options.onWarning ?? consoleWarning, message);
   return {
     lr, peakLr, beta1, beta2, beta3, epsilon, dampingFloor, weightDecay, weightDecayType, maxPreconditionerDim,
-    targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, useBiasCorrection,
+    targetParameterDimensionality, preconditionFrequency, factorUpdateFrequency, startPreconditioningStep, staggerRoots, useBiasCorrection,
     grafting, momentum, iterateAveraging, preconditioner, useSymmetricPacking,
     traceScalingExponent: useTraceScaling ? traceExp : 0,
     inverseExponentOverride, numToleratedFailedAmortizedComputations, useFactorWeighting,

@@ -74,6 +74,8 @@ export function slotRequests(slot: InFlightRoots, specs: readonly RootRequest[])
  * Before step `step` collects: every submission of the state's slots (steps step - d ..
  * step - 1, oldest first) that the executor does not hold exactly is submitted again, with
  * the slots' tensors and the specs `specsAt(s)` gives for its step s (see the module comment).
+ * With `everyBlock` (the default) every block must hold every submission; false (staggered
+ * refresh) lets a submission hold only the blocks that refreshed on its step.
  */
 export function resubmitInFlight(
   owner: string,
@@ -81,13 +83,14 @@ export function resubmitInFlight(
   submitted: SubmissionTracker,
   step: number,
   blocks: readonly { readonly key: string; readonly slots: readonly InFlightRoots[]; readonly specsAt: (s: number) => readonly RootRequest[] }[],
+  everyBlock = true,
 ): void {
   const d = executor.delay;
   for (let s = Math.max(1, step - d); s < step; s++) {
     const inState = blocks.filter((b) => b.slots[s % d].step === s);
     if (inState.length === 0) continue;
-    // One submission holds every block's requests: the blocks agree on what is in flight.
-    const odd = blocks.find((b) => b.slots[s % d].step !== s);
+    // One submission holds every block's requests (unless the refresh is staggered): the blocks agree on what is in flight.
+    const odd = everyBlock ? blocks.find((b) => b.slots[s % d].step !== s) : undefined;
     if (odd !== undefined) {
       invalidParameter(owner, `state.blocks['${odd.key}'].inFlight[${s % d}].step`, odd.slots[s % d].step, `${s}, as in block '${inState[0].key}' (one root submission covers every block)`);
     }

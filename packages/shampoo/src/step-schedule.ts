@@ -8,9 +8,13 @@
  * start may be Infinity: never precondition.
  */
 
-/** True when the roots are recomputed on this step. */
-export function isRootStep(step: number, start: number, preconditionFrequency: number): boolean {
-  return step === start || (step > start && step % preconditionFrequency === 0);
+/**
+ * True when the roots are recomputed on this step: step == start, or step > start and
+ * step mod preconditionFrequency == phase (phase 0, the default, for every block unless the
+ * refresh is staggered: staggered-roots.ts).
+ */
+export function isRootStep(step: number, start: number, preconditionFrequency: number, phase = 0): boolean {
+  return step === start || (step > start && step % preconditionFrequency === phase);
 }
 
 /** Bias correction of an EMA with factor beta after `step` updates: 1 - beta^step (1 when off or beta = 1); core's biasCorrection. */

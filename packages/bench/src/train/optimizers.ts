@@ -52,6 +52,11 @@ export interface OptimizerSpec {
   readonly decaySteps?: number;
   /** Length of the linear warmup of the schedule (default 0; needs decaySteps). */
   readonly warmupSteps?: number;
+  /**
+   * Shampoo only: options laid over the module comment's (the ablation's variants), made
+   * anew for every learner (a root executor holds the state of one run).
+   */
+  readonly shampooOverrides?: () => Partial<ShampooOptions>;
 }
 
 /** Display names for tables and plots. */
@@ -79,6 +84,7 @@ export function shampooOptions(spec: OptimizerSpec): ShampooOptions {
     grafting: adamGrafting({ beta2: 0.999, epsilon: 1e-8 }),
     rootExecutor: executor,
     ...(spec.onStats ? { onStats: spec.onStats } : {}),
+    ...spec.shampooOverrides?.(),
   };
 }
 

@@ -51,7 +51,13 @@ export interface ProtocolSuiteSpec {
   readonly task: (quick: boolean, flags: SuiteContext['flags']) => ProtocolTask;
 }
 
-export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
+/** A protocol suite, with its spec (the ablation suite reuses its task and defaults). */
+export interface ProtocolBenchSuite extends BenchSuite {
+  readonly protocol: ProtocolSuiteSpec;
+}
+
+/** The BenchSuite of a protocol task (see the module comment). */
+export function protocolSuite(spec: ProtocolSuiteSpec): ProtocolBenchSuite {
   const d = spec.defaults;
   const q = spec.quick;
   const both = (full: unknown, quick: unknown) => `(default ${full}; quick ${quick})`;
@@ -126,5 +132,6 @@ export function protocolSuite(spec: ProtocolSuiteSpec): BenchSuite {
       schedule: { type: 'string', description: "learning rate of every optimizer: 'cosine' (default: linear warmup, then cosine decay to 0 at --steps) or 'constant'" },
     },
     run,
+    protocol: spec,
   };
 }
