@@ -8,6 +8,7 @@ import {
   computeRoots, deviceRootExecutor, hostRootExecutor, scaleByShampoo, summarizeShampooStats,
   type RootTask, type ShampooOptions, type ShampooState, type ShampooStats,
 } from '@shampoo-ts/shampoo';
+import { effectiveEpsilon, DAMPING_FLOOR_FACTOR } from '../src/damping-floor.js';
 
 /** A full, unscaled task of factor `a` (bias correction 1, no trace scaling). */
 function task(a: Float64Array, n: number, kind: RootTask['kind'], epsilon: number, method: RootTask['method'] = 'eigen'): RootTask {
@@ -87,13 +88,17 @@ describe('onStats', () => {
     ['root-inverse, eigen method (exact)', { type: 'root-inverse' } as const, 'eigenvalues', 1e-6],
     ['root-inverse, Newton (power-iteration estimate)', { type: 'root-inverse', method: 'newton' } as const, 'power-iteration', 1e-4],
     ['eigendecomposed (exact)', { type: 'eigendecomposed' } as const, 'eigenvalues', 1e-6],
-  ])('%s: the condition number equals kappa(F + eps I) computed in float64 on the known factor', (_name, preconditioner, source, rtol) => {
+  ])('%s: the condition number equals kappa(F + eps_eff I) computed in float64 on the known factor', (_name, preconditioner, source, rtol) => {
     const { n, stats, factors } = knownFactorRun({ preconditioner, rootExecutor: 'host-float64', useSymmetricPacking: false }, 1);
     const block = stats[0].blocks['w#0'];
     expect(block.conditionSource).toEqual([source, source]);
     for (let dim = 0; dim < 2; dim++) {
-      const expected = float64Condition(factors[0][dim], n, 1e-6);
-      expect(expected).toBeGreaterThan(900); // the known factor's kappa, 1e3 (float32 and eps move it a little)
+      // The damping in use: epsilon 1e-6, floored at c 2^-23 ||F||_F (damping-floor.ts; the floor wins here).
+      const f = factors[0][dim];
+      const epsilon = effectiveEpsilon(1e-6, DAMPING_FLOOR_FACTOR, Math.hypot(...f));
+      expect(epsilon).toBeGreaterThan(1e-6);
+      const expected = float64Condition(f, n, epsilon);
+      expect(expected).toBeGreaterThan(800); // the known factor's kappa, 1e3 (float32 and the floor move it a little)
       expect(Math.abs(block.condition[dim]! / expected - 1)).toBeLessThan(rtol);
     }
   });
