@@ -6,6 +6,8 @@
  *   - does not throw (blocks that check something use node:assert, so a wrong result fails),
  *   - prints, in order, every line announced by a `// prints: <text>` comment (as a substring),
  *   - leaves tf.memory().numTensors where it found it.
+ * Every runnable ```ts block also type-checks (strict, as the packages' sources) against the
+ * built packages' declarations, so an example cannot drift from the API's types either.
  * A block preceded by `<!-- no-run: <reason> -->` is skipped; the reason is required and the
  * skipped blocks are few (counted below). Blocks whose first line is `// example: <name>` get
  * the extra checks of `named` below (their losses fall). Each block starts on the cpu backend.
@@ -16,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -55,9 +58,32 @@ const runnable = blocks.filter((b) => b.noRun === undefined && (only === undefin
 const dir = mkdtempSync(join(fileURLToPath(new URL('.', import.meta.url)), '.doc-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The module file of a block. */
+const fileOf = (block: Block) => join(dir, `${block.where.replace(/[^\w]+/g, '-')}.${block.lang}`);
+
+/**
+ * The type errors of the ts blocks, each compiled as a module of its own with the compiler
+ * options of the tests (tsconfig.test.base.json: strict), `@shampoo-ts/*` resolved as a
+ * user's app resolves them (the packages' "exports" and dist/*.d.ts: fast, and what users see).
+ */
+function typeErrors(list: readonly Block[]): string[] {
+  const files = list.map((block) => {
+    writeFileSync(fileOf(block), block.code);
+    return fileOf(block);
+  });
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.test.base.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const program = ts.createProgram(files, { ...config.options, paths: undefined, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext });
+  return files.flatMap((file, i) =>
+    ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => {
+      const line = d.start === undefined ? 0 : d.file!.getLineAndCharacterOfPosition(d.start).line + 1;
+      return `${list[i].where} (block line ${line}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    }),
+  );
+}
+
 /** Runs a block as a module of its own and returns the lines it printed. */
 async function run(block: Block): Promise<string[]> {
-  const file = join(dir, `${block.where.replace(/[^\w]+/g, '-')}.${block.lang}`);
+  const file = fileOf(block);
   writeFileSync(file, block.code);
   const lines: string[] = [];
   const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
@@ -139,6 +165,10 @@ describe('the code examples of the READMEs and docs', () => {
     expect(printsInOrder(['a', '1', 'b'], ['1'])).toBe(true);
     expect(printsInOrder(['b', 'a'], ['a', 'b'])).toBe(false);
   });
+
+  it('every runnable ts block type-checks', () => {
+    expect(typeErrors(runnable.filter((b) => b.lang === 'ts'))).toEqual([]);
+  }, 120_000);
 
   it.each(runnable.map((b) => [b.where, b] as const))('%s runs, prints what it announces and leaks nothing', async (_, block) => {
     const before = tf.memory().numTensors;
