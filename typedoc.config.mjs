@@ -4,6 +4,7 @@
 // on an undocumented public symbol, a broken {@link} or a public type that is not exported.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Application, makeRecursiveVisitor } from 'typedoc';
 
 /** './dist/engine.js' of package `dir` -> 'packages/<dir>/src/engine.ts'. */
 const sourceOf = (dir, target) => `packages/${dir}/src/${target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts')}`;
@@ -23,14 +24,35 @@ const entries = published.flatMap(({ dir, manifest }) =>
 );
 
 /**
- * This file is also its own TypeDoc plugin: it names each module by its import name instead
- * of its path ('core/src/authoring' -> '@shampoo-ts/core/authoring').
+ * This file is also its own TypeDoc plugin:
+ * - it names each module by its import name instead of its path ('core/src/authoring' ->
+ *   '@shampoo-ts/core/authoring');
+ * - it checks what `validation.notExported` checks, for every published package: TypeDoc's
+ *   own check only looks at types of the root package.json's package ('shampoo-ts'), so in a
+ *   monorepo it never fires. A public signature that names a type of one of our packages
+ *   that no entry point exports is a warning (an error with treatWarningsAsErrors).
  * @param {import('typedoc').Application} app
  */
 export function load(app) {
   const byPath = new Map(entries.map(({ source, name }) => [source.replace(/^packages\//, '').replace(/\.ts$/, '').replace(/\/index$/, ''), name]));
   app.converter.on('resolveBegin', (context) => {
     for (const module of context.project.children ?? []) module.name = byPath.get(module.name) ?? module.name;
+  });
+  const ours = new Set(published.map(({ manifest }) => manifest.name));
+  app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
+    const warned = new Set();
+    for (const owner of Object.values(project.reflections)) {
+      const visitor = makeRecursiveVisitor({
+        reference(type) {
+          if (type.reflection || type.externalUrl || type.isIntentionallyBroken() || !ours.has(type.package)) return;
+          const where = `${type.symbolId?.packageName}/${type.symbolId?.packagePath}`;
+          if (warned.has(`${where}:${type.qualifiedName}`)) return;
+          warned.add(`${where}:${type.qualifiedName}`);
+          app.logger.validationWarning(`${type.qualifiedName}, defined in ${where}, is referenced by ${owner.getFriendlyFullName()} but no entry point exports it`);
+        },
+      });
+      for (const type of [owner.type, owner.default, ...(owner.extendedTypes ?? []), ...(owner.implementedTypes ?? [])]) type?.visit?.(visitor);
+    }
   });
 }
 
