@@ -67,6 +67,8 @@ export default {
   excludePrivate: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
+  // npm run lint type-checks the sources; TypeDoc need not do it again.
+  skipErrorChecking: true,
   validation: { notExported: true, invalidLink: true, notDocumented: true },
   // TypeDoc checks only the symbols of the packages named here (by default only the root's).
   packagesRequiringDocumentation: published.map(({ manifest }) => manifest.name),
