@@ -22,7 +22,7 @@ import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The most blocks that may be marked no-run (a type shown for reading, a program that needs mpirun). */
+/** The most blocks that may be marked no-run (a type shown for reading, a program that needs mpirun, a test file run verbatim elsewhere). */
 const MAX_NO_RUN = 6;
 
 interface Block {
