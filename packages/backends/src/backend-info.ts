@@ -15,6 +15,7 @@
 
 /** The names `useBackend` accepts. */
 export const BACKEND_NAMES = ['cpu', 'wasm', 'webgpu', 'node-gpu', 'auto'] as const;
+/** A backend `useBackend` can start: one of `BACKEND_NAMES` (`auto` picks the first that starts, in `autoOrder()`). */
 export type BackendRequest = (typeof BACKEND_NAMES)[number];
 
 /** The GPU adapter behind a webgpu backend (from GPUAdapter.info), or null. */

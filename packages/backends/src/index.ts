@@ -10,6 +10,7 @@ export { TRANSPOSE_FIRST, transposeFirstBatchMatMul, runsSliceBySlice, SLICE_MIN
 export { broadcastBatchPairs, type BatchPairs } from './wasm-kernels/broadcast-batch.js';
 export { persistentViewCount, sweepPersistentViews } from './wasm-kernels/persistent-views.js';
 export { asWasmHeapBackend, type WasmHeapBackend } from './wasm-kernels/wasm-heap-views.js';
+export type { WasmBackendAccess } from './wasm-kernels/wasm-backend-access.js';
 export { im2colTransposed, imageStridesOf, type ImageStrides } from './wasm-kernels/im2col.js';
 export { type ConvGeometry, geometryFromConvInfo, validOutputRange } from './wasm-kernels/conv-geometry.js';
 export { col2imTransposed } from './wasm-kernels/col2im.js';

@@ -9,6 +9,7 @@ type Fs = { existsSync(p: string): boolean; readdirSync(p: string): string[] };
 
 const VULKAN_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1'];
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
+/** The Vulkan ICD file of the SwiftShader software driver that Debian's chromium package installs (set `VK_ICD_FILENAMES` to it to run webgpu in Node without a GPU). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** The remedy, as apt commands and environment, for a Debian-like machine. */

@@ -14,7 +14,7 @@ export type { ComputeModule } from './pool/root-job-messages.js';
 export { inlineRootExecutor, inlineRootRunner, runnerRootExecutor, type RootRunner, type RunnerExecutorOptions } from '@shampoo-ts/shampoo';
 export * from './pool/worker-pool-executor.js';
 export * from './data-parallel/half-precision.js';
-export { type CommunicationDtype, decodeDirections, encodeDirections } from './data-parallel/direction-codec.js';
+export { type CommunicationDtype, type DecodedDirections, decodeDirections, encodeDirections } from './data-parallel/direction-codec.js';
 export { blockPlan, type BlockPlan, type PlannedBlock } from './data-parallel/block-plan.js';
 export * from './data-parallel/distributed-scale-by-shampoo.js';
 export * from './data-parallel/distributed-shampoo.js';

@@ -62,6 +62,7 @@ function rejectPreconditioner(owner: string, options: object, fixed: string): vo
 
 /** The options of muon and of its AdamW group. */
 export const MUON_OPTION_NAMES = ['learningRate', 'lr', 'beta', 'nesterov', 'weightDecay', 'nsSteps', 'nsCoefficients', 'scaleByDims', 'adam', 'isMatrixParam'] as const;
+/** The options of muon's AdamW group (the `adam` option). */
 export const MUON_ADAM_OPTION_NAMES = ['learningRate', 'b1', 'b2', 'eps', 'weightDecay'] as const;
 
 /** Options of muon (optax's `muon` names in camelCase). */

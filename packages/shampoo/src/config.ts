@@ -38,6 +38,7 @@ export type PreconditionerConfig =
       readonly scaleByNuclearNorm?: boolean;
       readonly steps?: number;
       readonly coefficients?: readonly [number, number, number];
+      /** The factor s(dIn, dOut) multiplying the orthogonalised update of a dIn × dOut matrix (muon's default √max(1, dOut / dIn)). */
       readonly scaleByDims?: (dIn: number, dOut: number) => number;
     }
   | { readonly type: 'sign-descent'; readonly scale?: SignScale };

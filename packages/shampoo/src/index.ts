@@ -12,6 +12,7 @@ export type { MomentumConfig, PreconditionerConfig, PreconditionerType, ShampooA
 export type { LearningRateOptions } from './learning-rate.js';
 export { shampooRecipe } from './recipe.js';
 export type { EigenbasisOptions, EigendecomposedConfig, EigenvalueCorrectedConfig } from './eigen-config.js';
+export type { SignScale } from './variants/sign-descent.js';
 export type { HigherOrderSettings, NewtonSettings, RootSolverSettings } from './root-solver.js';
 export type { InverseExponentOverride } from './exponents.js';
 export { summarizeShampooStats, type ShampooBlockStats, type ShampooStats, type ShampooStatsSummary } from './stats.js';

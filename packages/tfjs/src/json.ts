@@ -9,6 +9,7 @@
  */
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** A plain JSON object (the shape of a `TransformSpec` config). */
 export type JsonObject = { [key: string]: JsonValue };
 
 /**

@@ -21,7 +21,9 @@ export interface NamedTensor {
 import { CHECKPOINT_FORMAT_VERSION, type Checkpoint, type CheckpointDtype, type CheckpointEntry, type CheckpointNode, type CheckpointValue } from '@shampoo-ts/core';
 import { DATA_TYPES, walkState } from '@shampoo-ts/core/authoring';
 
+/** The name of the weight holding the state's structure (JSON) in `getWeights()`. */
 export const META_WEIGHT = 'shampoo-ts/meta';
+/** The prefix of the names of the state tensors in `getWeights()`: `shampoo-ts/state/<path>`. */
 export const STATE_WEIGHT_PREFIX = 'shampoo-ts/state/';
 const META_FORMAT = 1;
 

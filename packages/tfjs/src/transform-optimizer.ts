@@ -45,6 +45,7 @@ function keepAll<S extends StateValue>(state: S): S {
   return state;
 }
 
+/** A `tf.train.Optimizer` running any GradientTransformation: each `applyGradients(g)` computes [u, s′] = tx.update(g, s, params) and sets v ← v + u for every variable v, with the state keyed by variable name. Build it from a `TransformSpec` (`{ factory, config }`) to save it with `model.save(h, { includeOptimizer: true })`. */
 export class TransformOptimizer extends tf.Optimizer {
   /** The name under which tf.serialization knows this class (see register-defaults.ts). */
   static className = 'TransformOptimizer';

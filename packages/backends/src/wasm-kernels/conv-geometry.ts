@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+/** The sizes of a 2-D convolution in NHWC: input batch × inHeight × inWidth × inChannels, filter, strides, dilations and padding, and the output outHeight × outWidth × outChannels, with outHeight = ⌊(inHeight + padTop + padBottom − dilationHeight (filterHeight − 1) − 1) / strideHeight⌋ + 1 (and likewise for the width). */
 export interface ConvGeometry {
   batch: number;
   inHeight: number;

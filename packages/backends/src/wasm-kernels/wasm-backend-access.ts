@@ -11,8 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** The structural subset of tfjs-backend-wasm's BackendWasm that the training kernels need. */
 export interface WasmBackendAccess {
+  /** Allocates an output tensor of this shape and dtype on the wasm heap. */
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A typed-array view of a tensor's data on the heap (no copy). */
   typedArrayFromHeap(info: tf.TensorInfo): tf.TypedArray;
+  /** Frees a tensor's data; true if it was freed. */
   disposeData(dataId: tf.DataId): boolean;
 }
 

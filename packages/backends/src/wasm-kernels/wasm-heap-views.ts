@@ -16,10 +16,24 @@ import { asWasmBackend, type WasmBackendAccess } from './wasm-backend-access.js'
 /** The structural subset of tfjs-backend-wasm's BackendWasm and its module that views need. */
 export interface WasmHeapBackend {
   dataIdNextNumber: number;
-  dataIdMap: { get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined; has(dataId: tf.DataId): boolean };
+  /** The backend's tensor records by data id. */
+  dataIdMap: {
+    /** The heap id and byte offset of a tensor's data, or undefined if it is not registered. */
+    get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined;
+    /** Whether a tensor's data is registered. */
+    has(dataId: tf.DataId): boolean;
+  };
+  /** The wasm module. */
   wasm: {
+    /** Binds the exported C function `name` with the given argument types. */
     cwrap(name: string, returnType: null, argTypes: string[]): (...args: unknown[]) => void;
-    tfjs: { registerTensor(id: number, size: number, memoryOffset: number): void; disposeData(id: number): void };
+    /** The module's tensor registry. */
+    tfjs: {
+      /** Records tensor `id` of `size` elements at byte `memoryOffset` of the heap. */
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+      /** Forgets tensor `id` and frees its memory. */
+      disposeData(id: number): void;
+    };
   };
 }
 

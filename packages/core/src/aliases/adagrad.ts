@@ -5,6 +5,7 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { checkKnownOptions } from '../validate.js';
 
+/** Options of `adagrad`: the options of `scaleByAdagrad` and the learning rate, u = −lr · g / √(a + eps). */
 export interface AdagradOptions extends ScaleByAdagradOptions {
   /** A number >= 0 or a schedule of the step count. */
   readonly learningRate: ScalarOrSchedule;

@@ -5,6 +5,7 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { checkKnownOptions } from '../validate.js';
 
+/** Options of `adam`: the options of `scaleByAdam` and the learning rate, u = −lr · m̂ / (√v̂ + eps). */
 export interface AdamOptions extends ScaleByAdamOptions {
   /** A number >= 0 or a schedule of the step count. */
   readonly learningRate: ScalarOrSchedule;

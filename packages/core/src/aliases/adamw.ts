@@ -7,6 +7,7 @@ import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import type { LeafSpec } from '../combinators/leaf-labels.js';
 import { checkKnownOptions } from '../validate.js';
 
+/** Options of `adamw`: Adam's plus decoupled weight decay, u = −lr · (m̂ / (√v̂ + eps) + λ p). */
 export interface AdamwOptions extends ScaleByAdamOptions {
   /** A number >= 0 or a schedule of the step count. */
   readonly learningRate: ScalarOrSchedule;

@@ -7,6 +7,7 @@ import { trace } from '../transforms/trace.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 
+/** Options of `rmsprop`: the options of `scaleByRms`, the learning rate, centering (divide by √(ν − m² + eps)) and momentum. */
 export interface RmspropOptions extends ScaleByRmsOptions {
   /** A number >= 0 or a schedule of the step count. */
   readonly learningRate: ScalarOrSchedule;

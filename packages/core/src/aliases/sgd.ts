@@ -5,6 +5,7 @@ import { scaleByLearningRate } from '../transforms/scale-by-learning-rate.js';
 import type { ScalarOrSchedule } from '../schedules/schedule.js';
 import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 
+/** Options of `sgd`: u = −lr · g, or with momentum μ, t_k = μ t_{k−1} + g_k and u = −lr · t_k. */
 export interface SgdOptions {
   /** A number >= 0 or a schedule of the step count. */
   readonly learningRate: ScalarOrSchedule;

@@ -28,6 +28,7 @@ export type CheckpointDtype = 'float32' | 'int32' | 'bool';
 /** The typed array holding a tensor of each dtype. */
 export type CheckpointData = Float32Array | Int32Array | Uint8Array;
 
+/** One tensor of a checkpoint: its path in the state tree, shape, dtype and row-major data. */
 export interface CheckpointEntry {
   readonly path: string;
   readonly shape: readonly number[];
@@ -35,6 +36,7 @@ export interface CheckpointEntry {
   readonly data: CheckpointData;
 }
 
+/** One primitive leaf of a checkpoint (a number, boolean, string or null) and its path. */
 export interface CheckpointValue {
   readonly path: string;
   readonly value: number | boolean | string | null;
@@ -43,11 +45,13 @@ export interface CheckpointValue {
 /** The kind of a node of the state tree. */
 export type NodeKind = 'object' | 'array' | 'tensor' | 'number' | 'boolean' | 'string' | 'null';
 
+/** One node of the state tree's structure: its path and kind, so that `loadCheckpoint` rebuilds the same objects, arrays and leaves. */
 export interface CheckpointNode {
   readonly path: string;
   readonly kind: NodeKind;
 }
 
+/** A train state as plain data (`saveCheckpoint`): the format version, the tensors, the primitive leaves and the tree structure; `loadCheckpoint` restores it bit for bit. */
 export interface Checkpoint {
   readonly formatVersion: number;
   readonly entries: readonly CheckpointEntry[];
@@ -56,7 +60,11 @@ export interface Checkpoint {
 }
 
 /** The typed-array constructor for each supported dtype. */
-export const DATA_TYPES: Readonly<Record<CheckpointDtype, { new (src: ArrayLike<number>): CheckpointData; name: string }>> = {
+export const DATA_TYPES: Readonly<Record<CheckpointDtype, {
+  /** A typed array holding a copy of `src`. */
+  new (src: ArrayLike<number>): CheckpointData;
+  name: string;
+}>> = {
   float32: Float32Array,
   int32: Int32Array,
   bool: Uint8Array,

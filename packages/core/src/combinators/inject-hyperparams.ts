@@ -19,6 +19,7 @@ export type InjectHyperparamsState<S extends StateValue = StateValue> = {
   readonly inner: S;
 };
 
+/** Options of `injectHyperparams`: which of the factory's options are passed through unchanged instead of becoming state hyperparameters. */
 export interface InjectHyperparamsOptions {
   /** Options passed to the factory as they are, even if they are numbers or functions (say a mask function). */
   readonly staticArgs?: readonly string[];

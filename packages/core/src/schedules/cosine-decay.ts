@@ -1,6 +1,7 @@
 import type { Schedule } from './schedule.js';
 import { checkKnownOptions, checkNumber } from '../validate.js';
 
+/** Options of `cosineDecay`: s(t) = initValue · ((1 − alpha) · ((1 + cos(π min(t, decaySteps) / decaySteps)) / 2)^exponent + alpha). */
 export interface CosineDecayOptions {
   /** Value at count 0. */
   readonly initValue: number;

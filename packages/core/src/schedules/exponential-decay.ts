@@ -1,6 +1,7 @@
 import type { Schedule } from './schedule.js';
 import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 
+/** Options of `exponentialDecay`: s(t) = initValue · decayRate^((t − transitionBegin) / transitionSteps) after transitionBegin, clipped at endValue. */
 export interface ExponentialDecayOptions {
   /** Value at counts <= transitionBegin. */
   readonly initValue: number;

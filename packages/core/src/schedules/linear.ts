@@ -1,6 +1,7 @@
 import type { Schedule } from './schedule.js';
 import { checkKnownOptions, checkNumber } from '../validate.js';
 
+/** Options of `linear`: s(t) = initValue + (endValue − initValue) · clip((t − transitionBegin) / transitionSteps, 0, 1). */
 export interface LinearOptions {
   /** Value at counts <= transitionBegin. */
   readonly initValue: number;

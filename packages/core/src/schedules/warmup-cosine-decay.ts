@@ -4,6 +4,7 @@ import { linear } from './linear.js';
 import { cosineDecay } from './cosine-decay.js';
 import { joinSchedules } from './join-schedules.js';
 
+/** Options of `warmupCosineDecay`: a linear warmup from initValue to peakValue, then a cosine decay to endValue. */
 export interface WarmupCosineDecayOptions {
   /** Value at count 0. */
   readonly initValue: number;

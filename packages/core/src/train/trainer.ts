@@ -18,6 +18,7 @@ import { loadCheckpoint } from '../checkpoint/load-checkpoint.js';
 import type { Checkpoint } from '../checkpoint/format.js';
 import { checkNumber } from '../validate.js';
 
+/** Options of `Trainer`: the initial parameters, the optimizer, the loss L(params, batch) and how often to log and checkpoint. */
 export interface TrainerOptions<B, S extends StateValue, P extends TensorTree> {
   /** Initial parameters; the trainer keeps clones, the caller still owns these. */
   readonly params: P;
@@ -45,6 +46,7 @@ export class Trainer<B = void, S extends StateValue = StateValue, P extends Tens
   readonly #loss: (params: P, batch: B) => tf.Scalar;
   #state: TrainState<S, P> | undefined;
 
+  /** Validates the options (an error names the bad one) and clones the initial parameters; the first `step` initialises the optimizer state. */
   constructor(options: TrainerOptions<B, S, P>) {
     if (typeof options?.loss !== 'function') {
       throw new TypeError(`Trainer: loss is ${typeof options?.loss}; allowed: a function (params, batch) => scalar tensor`);

@@ -18,6 +18,7 @@ export type ApplyIfFiniteState<S extends StateValue = StateValue> = {
   readonly inner: S;
 };
 
+/** Options of `applyIfFinite`: how many non-finite updates in a row are skipped (returned as zeros, the inner state kept) before it throws. */
 export interface ApplyIfFiniteOptions {
   /** Non-finite steps in a row that are skipped; the next one in a row throws (default 5, >= 0). */
   readonly maxConsecutiveErrors?: number;

@@ -8,6 +8,7 @@ import { divideByRoot } from './divide-by-root.js';
 /** The state of `scaleByAdagrad`: the sum of squared gradients per parameter path. */
 export type ScaleByAdagradState = { readonly sumOfSquares: PerParam };
 
+/** Options of `scaleByAdagrad`: a_t = a_{t−1} + g_t², u_t = g_t / √(a_t + eps). */
 export interface ScaleByAdagradOptions {
   /** Initial accumulator a_0 (default 0.1, as tf.train.adagrad and optax). */
   readonly initialAccumulatorValue?: number;

@@ -10,6 +10,7 @@ import { divideByRoot } from './divide-by-root.js';
 /** The state of `scaleByAdam`: the step count and both moments per parameter path. */
 export type ScaleByAdamState = { readonly count: number; readonly mu: PerParam; readonly nu: PerParam };
 
+/** Options of `scaleByAdam`: the moment decays b1, b2 and the dampings of u = m̂ / (√(v̂ + epsRoot) + eps). */
 export interface ScaleByAdamOptions {
   /** Decay of the first moment, in [0, 1) (default 0.9). */
   readonly b1?: number;

@@ -4,6 +4,7 @@ import { checkScalarOrSchedule, type ScalarOrSchedule } from '../schedules/sched
 import { scale } from './scale.js';
 import { scaleBySchedule } from './scale-by-schedule.js';
 
+/** Options of `scaleByLearningRate`: u = −lr · g (or +lr · g with flipSign false). */
 export interface ScaleByLearningRateOptions {
   /** Multiply by -lr (descent, the default) rather than +lr. */
   readonly flipSign?: boolean;

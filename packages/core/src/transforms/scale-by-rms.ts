@@ -8,6 +8,7 @@ import { checkRmsOptions } from './rms-options.js';
 /** The state of `scaleByRms`: the running mean of squared gradients per parameter path. */
 export type ScaleByRmsState = { readonly nu: PerParam };
 
+/** Options of `scaleByRms`: ν_t = decay · ν_{t−1} + (1 − decay) g_t², u_t = g_t / √(ν_t + eps). */
 export interface ScaleByRmsOptions {
   /** Decay of the mean square, in [0, 1] (default 0.9, as tf.train.rmsprop). */
   readonly decay?: number;

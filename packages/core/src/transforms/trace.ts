@@ -7,6 +7,7 @@ import { checkBoolean, checkKnownOptions, checkNumber } from '../validate.js';
 /** The state of `trace`: the momentum buffer per parameter path. */
 export type TraceState = { readonly trace: PerParam };
 
+/** Options of `trace`: t_k = decay · t_{k−1} + g_k, u_k = t_k (or g_k + decay · t_k with nesterov). */
 export interface TraceOptions {
   /** The momentum coefficient mu, in [0, 1]. */
   readonly decay: number;

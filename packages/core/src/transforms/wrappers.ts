@@ -31,6 +31,7 @@ export type MultiStepsState<S extends StateValue = StateValue> = {
   readonly inner: S;
 };
 
+/** Options of `multiSteps`: k micro-batch gradients are averaged, ḡ = (1/k) Σ gᵢ, and the inner transform steps once on ḡ. */
 export interface MultiStepsOptions {
   /** The number k of micro-batches per inner step: an integer >= 1. */
   readonly everySteps: number;
@@ -91,6 +92,7 @@ export type EmaParamsState = {
   readonly emaWeight: number;
 };
 
+/** Options of `emaParams`: the average e_t = d · e_{t−1} + (1 − d) · p_t of the parameters, with optional debiasing by 1 − d^t. */
 export interface EmaParamsOptions {
   /** The decay d of the average, in [0, 1) (0 keeps the latest parameters). */
   readonly decay: number;
@@ -201,6 +203,7 @@ export type LookaheadState<S extends StateValue = StateValue> = {
   readonly inner: S;
 };
 
+/** Options of `lookahead`: every k fast steps the slow weights move s ← s + alpha (f − s) and the fast weights restart from s. */
 export interface LookaheadOptions {
   /** The number k of inner (fast) steps between synchronisations: an integer >= 1. */
   readonly syncPeriod: number;

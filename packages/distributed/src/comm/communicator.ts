@@ -42,6 +42,7 @@ export interface Communicator {
 export abstract class BaseCommunicator implements Communicator {
   private closed = false;
 
+  /** Called by an implementation with its rank in 0..size-1, the group size and its kind (used in error messages). */
   protected constructor(
     readonly rank: number,
     readonly size: number,

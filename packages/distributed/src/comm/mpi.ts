@@ -41,6 +41,7 @@ interface MpiBinding {
   abortAfter(graceMs: number, code: number): never;
 }
 
+/** Options of `mpiCommunicator`: how long a collective may wait for the other ranks. */
 export interface MpiCommunicatorOptions {
   /** Longest one collective may wait for the other ranks, in milliseconds (default 600000; 0: no limit). */
   timeoutMs?: number;

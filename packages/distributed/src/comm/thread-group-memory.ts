@@ -57,6 +57,7 @@ export function createThreadGroupMemory(size: number, maxMessageBytes: number, t
 /** Thrown on every rank whose collective was cut short because the group was aborted. */
 export class GroupAbortedError extends Error {
   override readonly name = 'GroupAbortedError';
+  /** The error `message` and the rank the abort is about. */
   constructor(
     message: string,
     /**

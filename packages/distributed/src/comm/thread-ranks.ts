@@ -19,6 +19,7 @@ import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';
 /** The rejection of a run in which a rank failed. */
 export class ThreadRanksError extends Error {
   override readonly name = 'ThreadRanksError';
+  /** The error `message` and the rank that failed (see `failedRank`). */
   constructor(
     message: string,
     /** The rank that caused the failure, or undefined when `totalTimeoutMs` stopped the run. */
@@ -30,6 +31,7 @@ export class ThreadRanksError extends Error {
   }
 }
 
+/** Options of `runThreadRanks`: the time limits of one collective and of the whole run. */
 export interface ThreadRanksOptions {
   /** Milliseconds one rank may wait in one collective before aborting the group (default 60000). */
   timeoutMs?: number;

@@ -23,9 +23,11 @@ export interface PlannedBlock {
   readonly elements: number;
 }
 
+/** How the Shampoo blocks of a parameter tree are laid out and which rank owns each: the layout per parameter path, the blocks in order and their assignment to ranks. */
 export interface BlockPlan {
   /** The parameters and their blocks, in tree order (leafBlocks of @shampoo-ts/shampoo/engine). */
   readonly leaves: readonly LeafBlocks[];
+  /** The blocking of each parameter, by path. */
   readonly layouts: ReadonlyMap<string, BlockLayout>;
   readonly blocks: readonly PlannedBlock[];
   readonly assignment: BlockAssignment;

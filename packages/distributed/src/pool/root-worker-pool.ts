@@ -28,6 +28,7 @@ import { assignBlocksByCost } from '../assignment/assign-blocks.js';
 import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';
 import type { ComputeModule, JobRequest, TaskPlacement, WorkerReply } from './root-job-messages.js';
 
+/** Options of `rootWorkerPool`: the number of threads, the time limits, the root function and the retries. */
 export interface RootWorkerPoolOptions {
   /** Number of worker threads (default 2). */
   workers?: number;
@@ -76,6 +77,7 @@ function textOf(buffer: Uint8Array): string {
   return new TextDecoder().decode(buffer.slice(0, end < 0 ? buffer.length : end));
 }
 
+/** A pool of worker threads computing batches of root tasks (a `RootRunner`): `start(tasks)` splits the tasks by cost over the workers, `wait(job)` blocks until every outcome is back (retrying a crashed worker `retries` times). Close it with `close()`. */
 export class RootWorkerPool {
   readonly name: string;
   readonly size: number;
@@ -89,6 +91,7 @@ export class RootWorkerPool {
   private nextJob = 1;
   private closed = false;
 
+  /** Validates `options` (an error names the bad one) and starts no thread until the first job. */
   constructor(options: RootWorkerPoolOptions = {}) {
     checkKnownOptions(OWNER, options, ['workers', 'timeoutMs', 'startupTimeoutMs', 'compute', 'retries']);
     this.retries = checkNumber(OWNER, 'retries', options.retries ?? 1, { min: 0, integer: true });

@@ -13,6 +13,7 @@
  */
 import { checkWith } from '../validate.js';
 
+/** The shape a parameter is preconditioned in: size-1 dims dropped, neighbouring dims merged while their product stays ≤ threshold (see the module comment for the exact rule); the product of the result equals the product of `shape`. */
 export function mergeSmallDims(shape: readonly number[], threshold: number, target = 1): number[] {
   checkWith('mergeSmallDims', 'threshold', threshold, (v) => v >= 1, 'a number >= 1 (Infinity allowed)');
   checkWith('mergeSmallDims', 'target', target, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');

@@ -13,8 +13,11 @@ export interface DelayLine<S> {
   readonly delay: number;
   /** Submissions kept (not yet handed over or dropped). */
   readonly size: number;
+  /** Keeps `submission` for `step` (replacing, and dropping, an earlier one for the same step). */
   put(step: number, submission: S): void;
+  /** The submission of step `step − delay`, after dropping every older one. */
   due(step: number): S | undefined;
+  /** Forgets the submission of step `step − delay` once its results are handed over. */
   done(step: number): void;
   /** Every submission kept, oldest first. */
   pending(): S[];

@@ -6,7 +6,9 @@
 export type { RootExecutor, RootExecutorTimings, RootRequest, RootResult } from './root-executor.js';
 export { hostRootExecutor, type HostRead, type HostRootExecutor, type HostRootExecutorOptions } from './host-executor.js';
 export { deviceRootExecutor, type DeviceRootExecutorOptions } from './device-executor.js';
-export type { DeviceRootExecutor } from './device-roots.js';
+export type { DeviceNewtonOptions, DeviceRootExecutor } from './device-roots.js';
+export type { DeviceEigenOptions } from './device-eigen.js';
+export type { LateStatus } from './device-status.js';
 export {
   autoRootExecutor,
   rootPlacementFor,

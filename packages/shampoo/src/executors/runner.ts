@@ -11,7 +11,9 @@ import { checkOutcomeCount, computeRoots, type RootOutcome, type RootTask } from
 /** Starts root jobs and waits for them (RootWorkerPool is one; inlineRootRunner another). */
 export interface RootRunner<J = unknown> {
   readonly name: string;
+  /** Begins computing the outcomes of `tasks` and returns a handle to wait on. */
   start(tasks: readonly RootTask[]): J;
+  /** Blocks until the job is done; returns one outcome per task, in task order. */
   wait(job: J): RootOutcome[];
   /** Optional: forget a job that will not be waited for. */
   discard?(job: J): void;

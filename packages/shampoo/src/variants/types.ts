@@ -62,6 +62,7 @@ export interface ShampooVariant {
   readonly name: string;
   /** Kind of root task on root steps, or null if the variant has no amortized computation. */
   readonly rootKind: RootTaskKind | null;
+  /** The initial state of one block (zero statistics, identity roots). */
   init(block: BlockInfo): VariantState;
   /** Statistics update from the (weight-decayed) gradient block, before the roots of this step. */
   updateStatistics(block: BlockInfo, state: VariantState, grad: tf.Tensor): VariantState;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { checkIntRange } from './options.js';
 
+/** Options of `arbShape`: the rank and dimension ranges and how often a dimension is 0. */
 export interface ShapeOptions {
   /** Rank range; defaults 0 (scalars) and 3. */
   minRank?: number;

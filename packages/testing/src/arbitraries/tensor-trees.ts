@@ -32,6 +32,7 @@ export function arbTensorSpec(options: { shape?: ShapeOptions; maxAbs?: number }
   return arbShape(options.shape).chain((shape) => arbFloat32Values(shapeSize(shape), maxAbs).map((values) => new TensorSpec(shape, values)));
 }
 
+/** Options of `arbTreeSpec`: leaf shapes, value range, depth and width of the tree. */
 export interface TreeOptions {
   /** Shapes of the leaves (see `arbShape`). */
   shape?: ShapeOptions;
@@ -72,6 +73,7 @@ export function arbTreeSpec(options: TreeOptions = {}): fc.Arbitrary<TreeSpec> {
   return node;
 }
 
+/** Options of `arbGradientSequence`: how many gradient trees and their value range. */
 export interface GradientOptions {
   /** Number of gradient trees; default 3. */
   steps?: number;

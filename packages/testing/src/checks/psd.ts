@@ -2,6 +2,7 @@
 import { jacobiEigen, type JacobiOptions } from '../matrix/jacobi-eigen.js';
 import type { NumericArray } from '../matrix/validate.js';
 
+/** The result of `psdCheck`: whether λ_min ≥ −tol · max|λ|, with the extreme and all eigenvalues. */
 export interface PsdReport {
   /** True iff lambda_min >= -tol * max(|lambda_max|, |lambda_min|). */
   ok: boolean;

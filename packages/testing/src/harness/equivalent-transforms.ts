@@ -7,6 +7,7 @@ import { buildTensorTree } from '../trees/tensor-spec.js';
 import { expectTreesClose, type Tolerance } from '../tensors/compare.js';
 import { resolveTransform, type TransformSource } from './transform-case.js';
 
+/** Options of `assertEquivalentTransforms`: the tolerance |a − b| ≤ atol + rtol |b|, the steps and the random trees. */
 export interface EquivalenceOptions {
   /** Tolerance of each comparison (`tensorsClose`); default rtol 1e-5, atol 1e-6. A number sets both. */
   tol?: Tolerance | number;

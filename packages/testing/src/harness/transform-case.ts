@@ -8,6 +8,7 @@ import { disposeTree, firstStructureDifference, leavesWithPaths, type GradientTr
 import { checkTransform } from '@shampoo-ts/core/authoring';
 import { findMutation, pathLabel, snapshot, stateStructureDifference, tensorsOf } from './state-walk.js';
 
+/** Options of `checkTransformCase`: which of the invariants to check and how. */
 export interface TransformCheckOptions {
   /** Pass the parameters as the third argument of `update`; default true. */
   passParams?: boolean;

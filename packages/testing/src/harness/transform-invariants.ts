@@ -6,6 +6,7 @@ import { arbTreeWithGradients, type GradientOptions, type TreeOptions } from '..
 import { buildTensorTree } from '../trees/tensor-spec.js';
 import { checkTransformCase, resolveTransform, type TransformCheckOptions, type TransformSource } from './transform-case.js';
 
+/** Options of `checkTransformInvariants`: the case options plus the random trees, gradients and fast-check parameters. */
 export interface InvariantOptions extends TransformCheckOptions {
   /** Parameter trees (see `arbTreeSpec`); default: depth <= 2, up to 3 children, dims 0..4, |values| <= 10. */
   tree?: TreeOptions;

@@ -10,6 +10,7 @@ export interface EigenvalueCluster {
   multiplicity: number;
 }
 
+/** What `clusteredSymmetric` builds: A = Q diag(λ) Qᵀ whose eigenvalues repeat in the given clusters. */
 export interface ClusteredSpec {
   clusters: readonly EigenvalueCluster[];
   seed: number;

@@ -20,6 +20,7 @@ export interface Eigendecomposition {
   sweeps: number;
 }
 
+/** Options of `jacobiEigen`: the symmetry tolerance, the sweep limit and the stopping rule. */
 export interface JacobiOptions {
   /** Largest allowed ||A - A^T||_F / ||A||_F; the solver uses (A + A^T) / 2. Default 1e-10. */
   symmetryTol?: number;

@@ -13,6 +13,7 @@ export interface LowRankMatrix {
   g: Float64Array;
 }
 
+/** What `lowRankPlusRidge` builds: A = G Gᵀ + eps I with G of shape n × rank. */
 export interface LowRankSpec {
   n: number;
   /** Columns of G, 0 <= rank. rank < n gives n - rank eigenvalues equal to eps. */

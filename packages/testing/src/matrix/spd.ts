@@ -21,6 +21,7 @@ export interface SpdMatrix extends KnownSpectrumMatrix {
   scale: number;
 }
 
+/** What `spdWithCondition` builds: A = Q diag(λ) Qᵀ of size n with log-spaced eigenvalues λⱼ = scale · cond^(−(n−1−j)/(n−1)). */
 export interface SpdSpec {
   n: number;
   /** Requested condition number lambda_max / lambda_min, >= 1. */

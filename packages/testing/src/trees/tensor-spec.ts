@@ -10,6 +10,7 @@ import { shapeSize } from '../arbitraries/shapes.js';
 
 /** A float32 tensor as data: its shape and its values in row-major order. */
 export class TensorSpec {
+  /** A spec of `shape` holding `values` (row-major); throws if the length is not the product of the dims. */
   constructor(
     readonly shape: readonly number[],
     readonly values: Float32Array,
