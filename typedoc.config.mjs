@@ -64,6 +64,9 @@ export default {
   tsconfig: 'tsconfig.docs.json',
   out: 'docs/api',
   readme: 'none',
+  // No source links: the pages must not depend on a git remote (a clone may have none) or on
+  // where the repository is hosted.
+  disableSources: true,
   excludePrivate: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
