@@ -87,13 +87,16 @@ function checkResult(result: SessionResult, names: string[], steps: number, freq
   expect(result.tensorsAfter).toBe(result.tensorsBefore);
 }
 
+const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium) console.warn(`[playground] skipping the browser tests: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium; .ci/install-system-deps.sh does)`);
+
 describe('the playground site', () => {
   it('holds the page, its bundle and the wasm binaries', () => {
     expect(readdirSync(site).sort()).toEqual(['index.html', 'playground.js', 'wasm']);
     expect(readdirSync(join(site, 'wasm')).sort()).toEqual([...WASM_FILES].sort());
   });
 
-  it.runIf(existsSync(CHROMIUM_PATH))('trains on wasm: the least-squares matrix task with all four optimizers, and the quadratic', async () => {
+  it.runIf(hasChromium)('trains on wasm: the least-squares matrix task with all four optimizers, and the quadratic', async () => {
     const { page, errors } = await openPage();
     const all = { adamw: 0.05, shampoo: 0.05, soap: 0.05, muon: 0.05 };
     checkResult(await train(page, 'wasm', 'least-squares', all, 60, 5), ['adamw', 'shampoo', 'soap', 'muon'], 60, 5);
@@ -105,7 +108,7 @@ describe('the playground site', () => {
     await page.close();
   });
 
-  it.runIf(existsSync(CHROMIUM_PATH))('trains on webgpu (SwiftShader): the quadratic with AdamW and Shampoo', async () => {
+  it.runIf(hasChromium)('trains on webgpu (SwiftShader): the quadratic with AdamW and Shampoo', async () => {
     const { page, errors } = await openPage();
     checkResult(await train(page, 'webgpu', 'quadratic', { adamw: 0.05, shampoo: 0.05 }, 40, 5), ['adamw', 'shampoo'], 40, 5);
     expect(await page.evaluate(() => (globalThis as any).playground.backend.name)).toBe('webgpu');

@@ -8,6 +8,7 @@ import { DEBIAN_PYTHON, main, runLapack } from '../src/index.js';
 import { dampedGram } from '../src/suites/linalg.js';
 
 const hasNumpy = spawnSync(DEBIAN_PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+if (!hasNumpy) console.warn(`[bench] skipping the LAPACK test: numpy is not importable by ${DEBIAN_PYTHON} (apt-get install python3-numpy libopenblas0-pthread; .ci/install-system-deps.sh does)`);
 
 describe('linalg suite', () => {
   it('benchmarks SPD matrices: dampedGram is exactly symmetric with eigenvalues >= 1e-3', () => {

@@ -13,7 +13,7 @@
  *   eps_eff = max(epsilon, c 2^-23 ||A||_F),   c = DAMPING_FLOOR_FACTOR,
  *
  * ||A||_F because it bounds that error, is computed alike everywhere (a sum of squares, no
- * eigensolver) and is close to lambda_max (lambda_max <= ||A||_F <= sqrt(rank) lambda_max). A float32
+ * eigensolver) and is close to lambda_max (lambda_max <= ||A||_F <= sqrt(rank) lambda_max).
  * A float32 solver's eigenvalue error delta is a few u lambda_max; the root's eigenvalue
  * (lambda + eps_eff)^(-1/r) then moves by a relative (1/r) delta / eps_eff, about 1/(2 r c)
  * for delta = u ||A||_F, so c sets how closely float32 roots can follow float64 ones, at the
